@@ -1,0 +1,82 @@
+/**
+ * What a certificate says, read with Node's `X509Certificate` (OpenSSL's parser), never with
+ * forge's chain verifier (security-requirements.md CA-7). The few extensions Node does not
+ * expose (SANs as a list, key identifiers, name constraints) are read from the DER.
+ */
+import { X509Certificate } from 'node:crypto';
+import forge from 'node-forge';
+import type { CertificateInfo } from '../../../shared/views';
+import { decodeAuthorityKeyId, decodeSubjectKeyId, readExtensions } from './der';
+import { bytesToIp } from './ip';
+import { NAME_CONSTRAINTS_OID, parseNameConstraints, type PermittedNames } from './name-constraints';
+
+const SUBJECT_ALT_NAME_OID = '2.5.29.17';
+const SUBJECT_KEY_ID_OID = '2.5.29.14';
+const AUTHORITY_KEY_ID_OID = '2.5.29.35';
+
+/** A certificate as a person (and the renewal check) inspects it. */
+export interface CertDescription extends CertificateInfo {
+  /** Key identifier of the issuing CA (authorityKeyIdentifier), `AB:CD:…`. */
+  authorityKeyId?: string;
+  /** Key identifier of this certificate's own key (subjectKeyIdentifier), `AB:CD:…`. */
+  subjectKeyId?: string;
+  /** For a CA: the names its nameConstraints extension permits. */
+  permitted?: PermittedNames;
+}
+
+/** `a1b2…` → `A1:B2:…`, the way Node and OpenSSL print fingerprints and key identifiers. */
+export function colonHex(hex: string): string {
+  return (hex.toUpperCase().match(/../g) ?? []).join(':');
+}
+
+/** Key identifiers compared regardless of colons and case. */
+export function sameKeyId(a: string | undefined, b: string | undefined): boolean {
+  const normalize = (id: string) => id.replace(/:/g, '').toLowerCase();
+  return a !== undefined && b !== undefined && normalize(a) === normalize(b);
+}
+
+/** DNS names and IP addresses of a subjectAltName value (RFC 5280 §4.2.1.6); other name forms are skipped. */
+function decodeSubjectAltNames(value: string): string[] {
+  const names = forge.asn1.fromDer(value);
+  if (!Array.isArray(names.value)) throw new Error('malformed subjectAltName');
+  const sans: string[] = [];
+  for (const name of names.value) {
+    if (name.tagClass !== forge.asn1.Class.CONTEXT_SPECIFIC || typeof name.value !== 'string') continue;
+    if (name.type === 2) sans.push(name.value);
+    else if (name.type === 7) sans.push(bytesToIp(Buffer.from(name.value, 'binary')));
+  }
+  return sans;
+}
+
+function toX509(certificate: string | Uint8Array | X509Certificate): X509Certificate {
+  return certificate instanceof X509Certificate ? certificate : new X509Certificate(certificate);
+}
+
+/** Describe a certificate (PEM, DER or an already parsed one). Throws when it does not parse. */
+export function describeCertificate(certificate: string | Uint8Array | X509Certificate): CertDescription {
+  const x509 = toX509(certificate);
+  const extensions = readExtensions(x509.raw);
+  const details = x509.publicKey.asymmetricKeyDetails ?? {};
+  const description: CertDescription = {
+    subject: x509.subject,
+    issuer: x509.issuer,
+    serialNumber: x509.serialNumber,
+    sans: [],
+    notBefore: new Date(x509.validFrom).toISOString(),
+    notAfter: new Date(x509.validTo).toISOString(),
+    fingerprint256: x509.fingerprint256,
+    keyType: (x509.publicKey.asymmetricKeyType ?? 'unknown').toUpperCase(),
+    keyBits: details.modulusLength ?? 0,
+    isCa: x509.ca,
+  };
+  const san = extensions.get(SUBJECT_ALT_NAME_OID);
+  if (san) description.sans = decodeSubjectAltNames(san.value);
+  const ski = extensions.get(SUBJECT_KEY_ID_OID);
+  if (ski) description.subjectKeyId = colonHex(decodeSubjectKeyId(ski.value));
+  const aki = extensions.get(AUTHORITY_KEY_ID_OID);
+  const akiHex = aki ? decodeAuthorityKeyId(aki.value) : undefined;
+  if (akiHex) description.authorityKeyId = colonHex(akiHex);
+  const constraints = extensions.get(NAME_CONSTRAINTS_OID);
+  if (constraints) description.permitted = parseNameConstraints(constraints.value);
+  return description;
+}

@@ -1,0 +1,21 @@
+/**
+ * The PKI's public surface: the local root (create, load, store), project certificates (issue,
+ * renew, store) and the pieces the UI shows (certificate descriptions, permitted names).
+ * `signLeafUnchecked` (issue.ts) is deliberately not exported: it exists for tests only.
+ */
+export { generateRoot, caFromPem, uncoveredSuffixes, ROOT_LIFETIME_DAYS } from './ca';
+export type { CaMaterial, CaFilePaths, GenerateRootOptions, PemPair } from './ca';
+export { loadCa, writeCa, ensureCa } from './ca-store';
+export type { CaPaths, CaStoreOptions, EnsureCaOptions, KeyProtector } from './ca-store';
+export { issueLeaf, DEFAULT_LEAF_LIFETIME_DAYS, MAX_LEAF_LIFETIME_DAYS } from './issue';
+export type { IssuedLeaf, LeafRequest } from './issue';
+export { needsRenewal, RENEW_WHEN_REMAINING } from './renewal';
+export type { RenewalContext, RenewalReason, RenewalSubject, RenewalVerdict } from './renewal';
+export { describeCertificate, sameKeyId } from './cert-info';
+export type { CertDescription } from './cert-info';
+export { ensureProjectCert, loadProjectCert, writeProjectCert, removeProjectCert } from './project-certs';
+export type { CertifiedProject, EnsuredProjectCert, EnsureProjectCertOptions, ProjectCertPaths } from './project-certs';
+export { KeyPool, generateRsaKeyPair, LEAF_KEY_BITS, ROOT_KEY_BITS } from './keys';
+export type { KeyPoolOptions, RsaKeyPair } from './keys';
+export { LOOPBACK_SUBTREES, dnsSubtreesForSuffixes, parseNameConstraints } from './name-constraints';
+export type { PermittedNames } from './name-constraints';

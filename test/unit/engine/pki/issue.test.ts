@@ -1,0 +1,167 @@
+import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { issueLeaf, MAX_LEAF_LIFETIME_DAYS, signLeafUnchecked, type IssuedLeaf } from '../../../../main/engine/pki/issue';
+import { generateRsaKeyPair, KeyPool, type RsaKeyPair } from '../../../../main/engine/pki/keys';
+import { PorticoError } from '../../../../main/engine/errors';
+import { DAY_MS, makeTempHome, makeTestCa, opensslText, opensslVerify, serialDerBytes, type TempHome, type TestCa } from './fixture';
+
+const SERVER_AUTH = '1.3.6.1.5.5.7.3.1';
+/** The real clock (openssl verifies at it), in whole seconds like X.509 times. */
+const NOW = new Date(Math.floor(Date.now() / 1000) * 1000);
+
+let root: TestCa;
+let home: TempHome;
+let pool: KeyPool;
+let leaf: IssuedLeaf;
+
+beforeAll(async () => {
+  home = await makeTempHome();
+  root = await makeTestCa();
+  pool = new KeyPool({ size: 3 });
+  pool.start();
+  leaf = await issueLeaf(root.ca, { domains: ['web.localhost', '*.web.localhost'], ipAddresses: ['127.0.0.1', '::1'], now: NOW, keyPool: pool });
+});
+afterAll(async () => {
+  await pool.close();
+  await home.cleanup();
+});
+
+async function refusal(action: Promise<unknown>): Promise<PorticoError> {
+  try {
+    await action;
+  } catch (error) {
+    if (error instanceof PorticoError) return error;
+    throw error;
+  }
+  throw new Error('expected a PorticoError');
+}
+
+describe('issueLeaf: the leaf profile (CA-3)', () => {
+  it('names every domain and loopback IP in the SAN, the first domain as CN', () => {
+    const x509 = new X509Certificate(leaf.certPem);
+    expect(leaf.info.sans).toEqual(['web.localhost', '*.web.localhost', '127.0.0.1', '::1']);
+    expect(x509.subjectAltName).toBe('DNS:web.localhost, DNS:*.web.localhost, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1');
+    expect(x509.subject).toBe('CN=web.localhost\nO=Portico');
+    expect(x509.issuer).toBe(root.ca.x509.subject);
+  });
+
+  it('is an RSA-2048 end-entity certificate for serverAuth, signed by the root with SHA-256', () => {
+    const x509 = new X509Certificate(leaf.certPem);
+    expect(x509.ca).toBe(false);
+    expect(leaf.info).toMatchObject({ keyType: 'RSA', keyBits: 2048, isCa: false });
+    expect(x509.keyUsage).toEqual([SERVER_AUTH]);
+    expect(x509.checkIssued(root.ca.x509)).toBe(true);
+    expect(x509.verify(root.ca.x509.publicKey)).toBe(true);
+    expect(x509.checkPrivateKey(createPrivateKey(leaf.keyPem))).toBe(true);
+  });
+
+  it('points its AKI at the root’s SKI and has its own SKI', () => {
+    expect(leaf.info.authorityKeyId).toBe(root.ca.subjectKeyId);
+    expect(leaf.info.subjectKeyId).toMatch(/^([0-9A-F]{2}:){19}[0-9A-F]{2}$/);
+    expect(leaf.info.subjectKeyId).not.toBe(root.ca.subjectKeyId);
+  });
+
+  it('has a positive serial whose first DER byte is below 0x80', () => {
+    const serial = serialDerBytes(leaf.certPem);
+    expect(serial.length).toBe(16);
+    expect(serial[0]).toBeGreaterThan(0);
+    expect(serial[0]).toBeLessThan(0x80);
+  });
+
+  it('is valid from a minute before now for 90 days (the default)', () => {
+    expect(leaf.info.notBefore).toBe(new Date(NOW.getTime() - 60_000).toISOString());
+    expect(leaf.info.notAfter).toBe(new Date(NOW.getTime() + 90 * DAY_MS).toISOString());
+  });
+
+  it('shows every extension as expected in openssl', async () => {
+    const text = await opensslText(home.dir, leaf.certPem);
+    expect(text).toContain('Public-Key: (2048 bit)');
+    expect(text).toContain('Signature Algorithm: sha256WithRSAEncryption');
+    expect(text).toMatch(/X509v3 Basic Constraints: critical\s+CA:FALSE\n/);
+    expect(text).toMatch(/X509v3 Key Usage: critical\s+Digital Signature, Key Encipherment\n/);
+    expect(text).toMatch(/X509v3 Extended Key Usage: \s*\n\s+TLS Web Server Authentication\n/);
+    expect(text).toMatch(/X509v3 Subject Key Identifier: \s*\n\s+[0-9A-F:]{59}\n/);
+    expect(text).toContain(`X509v3 Authority Key Identifier: \n                ${root.ca.subjectKeyId}`);
+    expect(text).not.toContain('Name Constraints');
+  });
+
+  it.each([
+    { name: 'a long lifetime is capped at 397 days, skew included', lifetimeDays: 1000, span: MAX_LEAF_LIFETIME_DAYS * DAY_MS },
+    { name: 'exactly 397 days stays within 397 days', lifetimeDays: 397, span: MAX_LEAF_LIFETIME_DAYS * DAY_MS },
+    { name: 'a short lifetime is kept', lifetimeDays: 7, span: 7 * DAY_MS + 60_000 },
+  ])('$name', async ({ lifetimeDays, span }) => {
+    const issued = await issueLeaf(root.ca, { domains: ['web.localhost'], lifetimeDays, now: NOW, keyPool: pool });
+    expect(Date.parse(issued.info.notAfter) - Date.parse(issued.info.notBefore)).toBe(span);
+  });
+});
+
+describe('issueLeaf verifies with openssl against the root', () => {
+  it.each([
+    { name: 'web.localhost', domains: ['web.localhost'], host: 'web.localhost' },
+    { name: 'api.test', domains: ['api.test'], host: 'api.test' },
+    { name: '*.web.localhost', domains: ['*.web.localhost'], host: 'app.web.localhost' },
+    { name: 'a user suffix under .internal', domains: ['db.dev.internal'], host: 'db.dev.internal' },
+  ])('$name', async ({ domains, host }) => {
+    const issued = await issueLeaf(root.ca, { domains, keyPool: pool });
+    const result = await opensslVerify(home.dir, root.pem.certPem, issued.certPem, ['-purpose', 'sslserver', '-verify_hostname', host]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+  });
+
+  it('a loopback IP SAN verifies by IP', async () => {
+    const result = await opensslVerify(home.dir, root.pem.certPem, leaf.certPem, ['-verify_ip', '127.0.0.1']);
+    expect(result.code).toBe(0);
+  });
+
+  it('a name outside the SANs fails the hostname check', async () => {
+    const result = await opensslVerify(home.dir, root.pem.certPem, leaf.certPem, ['-verify_hostname', 'other.localhost']);
+    expect(result.code).not.toBe(0);
+    expect(result.stdout + result.stderr).toContain('hostname mismatch');
+  });
+});
+
+describe('the root’s name constraints bind even a leaf it signs (CA-5, test-only signer)', () => {
+  it.each([
+    { name: 'evil.com', request: { domains: ['evil.com'] } },
+    { name: 'a public name hidden among good ones', request: { domains: ['web.localhost', 'www.example.com'] } },
+    { name: 'a private IP SAN 10.0.0.1', request: { domains: ['web.localhost'], ipAddresses: ['10.0.0.1'] } },
+  ])('openssl rejects $name (permitted subtree violation)', async ({ request }) => {
+    const rogue = await signLeafUnchecked(root.ca, { ...request, keyPool: pool });
+    const result = await opensslVerify(home.dir, root.pem.certPem, rogue.certPem);
+    expect(result.code).not.toBe(0);
+    expect(result.stdout + result.stderr).toContain('permitted subtree violation');
+  });
+});
+
+describe('issueLeaf refuses before signing', () => {
+  /** A pool whose generator records every key it is asked for: a refusal must not take one. */
+  function watchedPool() {
+    const asked: number[] = [];
+    const watched = new KeyPool({ generate: (bits): Promise<RsaKeyPair> => (asked.push(bits), generateRsaKeyPair(bits)) });
+    return { asked, watched };
+  }
+
+  it.each([
+    { name: 'evil.com', request: { domains: ['evil.com'] }, code: 'E_DOMAIN_NOT_PERMITTED', text: '`portico ca rotate --suffix evil.com`' },
+    { name: 'a name under an unknown suffix', request: { domains: ['web.localhost', 'app.example.org'] }, code: 'E_DOMAIN_NOT_PERMITTED', text: '`portico ca rotate --suffix .example.org`' },
+    { name: 'a look-alike of a suffix', request: { domains: ['mytest'] }, code: 'E_DOMAIN_NOT_PERMITTED', text: 'portico ca rotate --suffix' },
+    { name: 'a private IP', request: { domains: ['web.localhost'], ipAddresses: ['10.0.0.1'] }, code: 'E_DOMAIN_NOT_PERMITTED', text: '127.0.0.0/8, ::1/128' },
+    { name: 'a second-level wildcard', request: { domains: ['*.test'] }, code: 'E_INVALID_DOMAIN', text: 'whole suffix' },
+    { name: 'a bare suffix', request: { domains: ['localhost'] }, code: 'E_INVALID_DOMAIN', text: 'whole suffix' },
+    { name: 'a malformed name', request: { domains: ['we b.localhost'] }, code: 'E_INVALID_DOMAIN', text: 'not a valid domain' },
+    { name: 'no domains', request: { domains: [] }, code: 'E_INVALID_INPUT', text: 'at least one domain' },
+    { name: 'a zero lifetime', request: { domains: ['web.localhost'], lifetimeDays: 0 }, code: 'E_INVALID_INPUT', text: 'from 1 to 397' },
+    { name: 'a fractional lifetime', request: { domains: ['web.localhost'], lifetimeDays: 1.5 }, code: 'E_INVALID_INPUT', text: 'from 1 to 397' },
+  ])('$name → $code', async ({ request, code, text }) => {
+    const { asked, watched } = watchedPool();
+    const error = await refusal(issueLeaf(root.ca, { ...request, keyPool: watched }));
+    expect(error.code).toBe(code);
+    expect(error.message).toContain(text);
+    expect(asked).toEqual([]);
+  });
+
+  it('normalizes case and drops duplicates', async () => {
+    const issued = await issueLeaf(root.ca, { domains: ['Web.LOCALHOST', 'web.localhost', 'API.test'], keyPool: pool });
+    expect(issued.info.sans).toEqual(['web.localhost', 'api.test']);
+  });
+});
