@@ -32,11 +32,15 @@ export type AddProjectInput = z.infer<typeof AddProjectInputSchema>;
 /** Changes accepted by `projects.update`; absent fields stay as they are. */
 export const ProjectChangesSchema = z.object({
   upstream: z.string().optional(),
+  /** Shorthand for the upstream's port, keeping its scheme and host. */
+  port: z.union([z.number(), z.string()]).optional(),
   domains: z.array(z.string()).optional(),
   hsts: HstsPolicySchema.optional(),
   secureCookies: z.boolean().optional(),
   hostHeader: HostHeaderModeSchema.optional(),
-});
+  https: z.boolean().optional(),
+  enabled: z.boolean().optional(),
+}).strict();
 export type ProjectChanges = z.infer<typeof ProjectChangesSchema>;
 
 /** A trust store's state, as `portico trust status` and the CA panel show it. */
@@ -70,6 +74,7 @@ export const commands = {
   'projects.setHttps': { input: toggle, output: ProjectSchema },
   'projects.setEnabled': { input: toggle, output: ProjectSchema },
   'ca.get': { input: empty, output: CaViewSchema },
+  'ca.rotate': { input: z.object({ addSuffixes: z.array(z.string()).default([]) }).strict(), output: CaViewSchema },
   'certs.get': { input: byName, output: CertViewSchema },
   'trust.status': { input: empty, output: z.array(TrustStateSchema) },
   'trust.install': { input: z.object({ stores: z.array(z.string()).optional() }).strict(), output: z.array(TrustStateSchema) },
