@@ -3,10 +3,11 @@ import { porticoVersion as version } from '../engine/version';
 import { parse, UsageError } from './args';
 import { caCommands } from './commands/ca';
 import { projectCommands } from './commands/projects';
+import { serveCommands } from './commands/serve';
 import type { Command, CommandContext } from './commands/types';
 import { consoleOutput, printJson } from './output';
 
-const commands: Command[] = [...projectCommands, ...caCommands];
+const commands: Command[] = [...projectCommands, ...caCommands, ...serveCommands];
 
 
 function help(): string {
