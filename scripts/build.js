@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Bundles the Node entry points into dist/ with esbuild (npm packages stay external), so the
-// `portico` command starts without compiling TypeScript on every run. bin/portico.js falls back
-// to running the sources through tsx whenever a source file is newer than the bundle.
+// Builds what runs: the Node entry points bundled into dist/ with esbuild (npm packages stay
+// external), so `portico` starts without compiling TypeScript on every run, and the dashboard
+// into dist/renderer/ with Vite. bin/portico.js falls back to the TypeScript sources through tsx
+// whenever a source file is newer than the bundle. `--cli` builds only the bundle.
 import { build } from 'esbuild';
 
 await build({
@@ -16,3 +17,8 @@ await build({
   sourcemap: true,
   logLevel: 'warning',
 });
+
+if (!process.argv.includes('--cli')) {
+  const { build: viteBuild } = await import('vite');
+  await viteBuild({ configFile: 'renderer/vite.config.ts', logLevel: 'warn' });
+}

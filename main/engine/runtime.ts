@@ -105,6 +105,21 @@ export async function startEngine(options: StartOptions): Promise<RunningEngine>
     let config = await store.read();
     const { ca, created } = await parts.ca.get();
     if (created) log(`Created the local CA: ${paths.caCert}`);
+    // Status is pushed only once the engine serves; bursts (a reload touching many projects)
+    // coalesce into one status.changed.
+    let statusTimer: NodeJS.Timeout | undefined;
+    let serving = false;
+    let status: () => Promise<Status> = async () => {
+      throw new PorticoError('E_ENGINE_NOT_RUNNING', 'the engine is still starting.');
+    };
+    function scheduleStatus(): void {
+      if (!serving || statusTimer) return;
+      statusTimer = setTimeout(() => {
+        statusTimer = undefined;
+        void status().then((snapshot) => events.emit('status.changed', snapshot), (error: unknown) => log(`building status failed: ${String(error)}`));
+      }, 25);
+    }
+    cleanups.unshift(() => clearTimeout(statusTimer));
     keyPool.start();
     const tls = intermediateTlsOptions();
     const certificates = createCertificateProvider({
@@ -148,7 +163,7 @@ export async function startEngine(options: StartOptions): Promise<RunningEngine>
     await claim.update({ httpsPort: info.httpsPort, httpPort: info.httpPort });
     const unsubscribeLog = proxy.log.subscribe((entry) => events.emit('request.logged', entry));
 
-    async function status(): Promise<Status> {
+    status = async () => {
       const current = await parts.ca.present().catch(() => null);
       return buildStatus({
         config,
@@ -164,18 +179,8 @@ export async function startEngine(options: StartOptions): Promise<RunningEngine>
         certificate: (p) => certificates.info(p.name),
         counters: (p) => proxy.stats.project(p.name),
       });
-    }
+    };
 
-    let statusTimer: NodeJS.Timeout | undefined;
-    // Coalesces bursts (a reload that touches many projects) into one status.changed.
-    function scheduleStatus(): void {
-      if (statusTimer) return;
-      statusTimer = setTimeout(() => {
-        statusTimer = undefined;
-        void status().then((snapshot) => events.emit('status.changed', snapshot), (error: unknown) => log(`building status failed: ${String(error)}`));
-      }, 25);
-    }
-    cleanups.unshift(() => clearTimeout(statusTimer));
 
     let applied = JSON.stringify(config);
     function apply(next: Config): void {
@@ -244,12 +249,13 @@ export async function startEngine(options: StartOptions): Promise<RunningEngine>
     });
 
     const extensions: ServiceExtensions = {
-      status,
+      status: () => status(),
       requests: async ({ project, limit }) => proxy.log.recent({ ...(project !== undefined && { project }), limit: limit ?? 200 }).reverse(),
       configChanged: async (next) => apply(next),
       ...(options.trust && { trust: options.trust }),
     };
     const handlers = createService({ ...parts, keyPool, extensions });
+    serving = true;
     log(`CA: ${ca.info.subject.replace(/\n/g, ', ')} (${paths.caCert})`);
 
     let stopping: Promise<void> | undefined;
@@ -259,7 +265,7 @@ export async function startEngine(options: StartOptions): Promise<RunningEngine>
       parts,
       proxy,
       listeners,
-      status,
+      status: () => status(),
       reload,
       stop({ drainMs = 3000 } = {}) {
         stopping ??= (async () => {

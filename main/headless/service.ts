@@ -1,3 +1,4 @@
+import { controlFilePath, createControlClient, readControlFile } from '../control';
 import { commands, type CommandInput, type CommandName, type CommandOutput } from '../../shared/contract';
 import { createEngine } from '../engine';
 import { PorticoError } from '../engine/errors';
@@ -24,7 +25,14 @@ export function localCaller(dir: string): Caller {
   };
 }
 
-/** The caller for this CLI invocation's data dir. */
+/**
+ * The caller for this CLI invocation's data dir: the running engine's control API when one runs
+ * (so its dashboard and tray see the change at once, and it signs with a CA key only it may
+ * hold), else in-process over the files, under the data lock.
+ */
 export async function openService(context: CommandContext): Promise<Caller> {
-  return localCaller(dataDir(context.env));
+  const dir = dataDir(context.env);
+  const record = await readControlFile(controlFilePath(dir));
+  if (record) return createControlClient({ url: record.url, token: record.token });
+  return localCaller(dir);
 }

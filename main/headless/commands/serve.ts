@@ -1,4 +1,6 @@
+import { controlFilePath, createDispatcher, removeControlFile, startControlServer, writeControlFile, type ControlServer } from '../../control';
 import { startEngine, type RunningEngine } from '../../engine/runtime';
+import { dashboardDir } from '../assets';
 import { dataDir } from '../../engine/system/data-dir';
 import { str, UsageError } from '../args';
 import type { Output } from '../output';
@@ -11,7 +13,7 @@ function portOption(value: string | undefined, flag: string): number | undefined
   return port;
 }
 
-async function printBanner(engine: RunningEngine, output: Output): Promise<void> {
+async function printBanner(engine: RunningEngine, control: ControlServer, output: Output): Promise<void> {
   const status = await engine.status();
   const https = status.listeners.find((l) => l.role === 'https');
   const http = status.listeners.find((l) => l.role === 'http');
@@ -26,24 +28,36 @@ async function printBanner(engine: RunningEngine, output: Output): Promise<void>
     output.out('Projects:');
     for (const p of enabled) output.out(`  ${p.project.name}  ${p.urls.join('  ')}  →  ${p.project.upstream}`);
   }
+  output.out(`Dashboard: ${control.dashboardUrl}`);
   output.out('Press Ctrl+C to stop.');
 }
 
 /** Runs the engine until SIGINT/SIGTERM, then stops gracefully (drains in-flight requests). */
 export async function serve(context: CommandContext, ports: { httpsPort?: number; httpPort?: number }): Promise<number> {
   const { output } = context;
-  const engine = await startEngine({
-    dataDir: dataDir(context.env),
-    ...ports,
-    log: (line) => output.err(line),
-  });
-  await printBanner(engine, output);
+  const dir = dataDir(context.env);
+  const engine = await startEngine({ dataDir: dir, ...ports, log: (line) => output.err(line) });
+  const staticDir = dashboardDir();
+  if (!staticDir) output.err('The dashboard is not built (run `npm run build`); the control API works without it.');
+  let control: ControlServer;
+  try {
+    control = await startControlServer({ dispatcher: createDispatcher(engine.handlers), events: engine.events, ...(staticDir && { staticDir }) });
+    await writeControlFile(controlFilePath(dir), { url: control.url, port: control.port, token: control.token });
+  } catch (error) {
+    await engine.stop({ drainMs: 0 });
+    throw error;
+  }
+  engine.listeners.push({ role: 'control', addresses: ['127.0.0.1'], port: control.port });
+  await printBanner(engine, control, output);
   await new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals) => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
       output.err(`${signal}: stopping (draining requests in flight)…`);
-      void engine.stop({ drainMs: 3000 }).then(resolve, resolve);
+      void removeControlFile(controlFilePath(dir), control.token)
+        .then(() => control.close())
+        .then(() => engine.stop({ drainMs: 3000 }))
+        .then(resolve, resolve);
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
