@@ -4,10 +4,11 @@ import { parse, UsageError } from './args';
 import { caCommands } from './commands/ca';
 import { projectCommands } from './commands/projects';
 import { serveCommands } from './commands/serve';
+import { statusCommands } from './commands/status';
 import type { Command, CommandContext } from './commands/types';
 import { consoleOutput, printJson } from './output';
 
-const commands: Command[] = [...projectCommands, ...caCommands, ...serveCommands];
+const commands: Command[] = [...projectCommands, ...caCommands, ...serveCommands, ...statusCommands];
 
 
 function help(): string {
