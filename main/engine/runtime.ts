@@ -128,7 +128,8 @@ export async function startEngine(options: StartOptions): Promise<RunningEngine>
       ca: parts.ca,
       keyPool,
       now,
-      tls: () => tls,
+      tls,
+      onError: (project, error) => log(`certificate for ${project}: ${error instanceof Error ? error.message : String(error)}`),
       onIssued: (project, info, reason) => {
         log(`Issued a certificate for ${project} (${info.sans.join(', ')}; ${reason}), valid until ${info.notAfter}`);
         scheduleStatus();

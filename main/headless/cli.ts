@@ -2,13 +2,19 @@ import { toErrorShape } from '../engine/errors';
 import { porticoVersion as version } from '../engine/version';
 import { parse, UsageError } from './args';
 import { caCommands } from './commands/ca';
+import { doctorCommands } from './commands/doctor';
+import { envCommands } from './commands/env';
+import { hostsCommands } from './commands/hosts';
 import { projectCommands } from './commands/projects';
 import { serveCommands } from './commands/serve';
+import { setupCommands } from './commands/setup';
 import { statusCommands } from './commands/status';
+import { trustCommands } from './commands/trust';
 import type { Command, CommandContext } from './commands/types';
+import { uninstallCommands } from './commands/uninstall';
 import { consoleOutput, printJson } from './output';
 
-const commands: Command[] = [...projectCommands, ...caCommands, ...serveCommands, ...statusCommands];
+const commands: Command[] = [...projectCommands, ...caCommands, ...serveCommands, ...statusCommands, ...trustCommands, ...envCommands, ...hostsCommands, ...doctorCommands, ...setupCommands, ...uninstallCommands];
 
 
 function help(): string {

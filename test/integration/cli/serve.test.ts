@@ -91,6 +91,18 @@ describe('portico serve', () => {
     expect(answer.headers['cache-control']).toContain('no-store');
   });
 
+  it('answers an unknown dev name with a certificate minted in memory and a page listing the projects', async () => {
+    const answer = await get(`https://nope.localhost:${serve.httpsPort}/`, ca);
+    expect(answer.status).toBe(404);
+    expect(answer.body).toContain('nope.localhost');
+    expect(answer.body).toContain('web.localhost');
+    await expect(stat(join(home.dir, 'certs', 'nope'))).rejects.toThrow();
+  });
+
+  it('fails the handshake for a name outside the CA suffixes', async () => {
+    await expect(get(`https://example.com:${serve.httpsPort}/`, ca)).rejects.toThrow(/alert|unrecognized|handshake|socket/i);
+  });
+
   it('applies a config file edited by another program within the watcher poll', async () => {
     const configPath = join(home.dir, 'config.json');
     const config = JSON.parse(await readFile(configPath, 'utf8')) as { projects: Array<Record<string, unknown>> };
