@@ -12,7 +12,7 @@ const noNode = {
 const upward = (message) => ({ group: ['**/main/*', '**/main/**', '../main/**'], message });
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'out/**', 'test-results/**', 'renderer/dist/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'out/**', 'test-results/**', 'bench/results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

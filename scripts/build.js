@@ -2,8 +2,10 @@
 // Builds what runs: the Node entry points bundled into dist/ with esbuild (npm packages stay
 // external), so `portico` starts without compiling TypeScript on every run, and the dashboard
 // into dist/renderer/ with Vite. bin/portico.js falls back to the TypeScript sources through tsx
-// whenever a source file is newer than the bundle. `--cli` builds only the bundle.
+// whenever a source file is newer than the bundle. The desktop shell's bundles go to dist/shell/.
+// `--cli` builds only the CLI bundle.
 import { build } from 'esbuild';
+import { shellBundles } from '../build/shell-bundles.mjs';
 
 await build({
   entryPoints: { portico: 'main/headless/cli.ts' },
@@ -19,6 +21,8 @@ await build({
 });
 
 if (!process.argv.includes('--cli')) {
+  // The desktop shell: main process, engine utility process, sandboxed preload (main/shell/README.md).
+  for (const options of shellBundles()) await build(options);
   const { build: viteBuild } = await import('vite');
   await viteBuild({ configFile: 'renderer/vite.config.ts', logLevel: 'warn' });
 }

@@ -56,6 +56,8 @@ export const TrustStateSchema = z.object({
   detail: z.string(),
   /** What to do about it, when something is missing. */
   hint: z.string().optional(),
+  /** Where the root was found: NSS database directories, anchor files, keystores. */
+  locations: z.array(z.string()).optional(),
 });
 export type TrustStateView = z.infer<typeof TrustStateSchema>;
 

@@ -4,6 +4,7 @@
  * the data dir — what the CLI uses in-process when no engine runs; `startEngine` (runtime.ts)
  * adds the proxy, the watchers and live status on top of the same pieces.
  */
+import { isatty } from 'node:tty';
 import { createCaManager } from './ca-manager';
 import { createEventBus } from './events';
 import type { CommandHandlers } from './handlers';
@@ -14,6 +15,7 @@ import { createConfigStore } from './projects';
 import { createService } from './service';
 import { buildStatus } from './status';
 import { dataPaths } from './system/data-dir';
+import { createTrustService, followRotation } from './trust';
 import { porticoVersion } from './version';
 
 export interface EngineOptions {
@@ -21,6 +23,10 @@ export interface EngineOptions {
   now?: () => Date;
   /** How the CA key is kept at rest (the desktop app passes a safeStorage protector). */
   keyProtector?: KeyProtector;
+  /** Where trust stores and the hosts file are looked up (HOME, JAVA_HOME, PORTICO_HOSTS_FILE); default `process.env`. */
+  env?: Record<string, string | undefined>;
+  /** A person can answer elevation prompts for this engine's actions (see TrustServiceOptions); default: stdin is a terminal. */
+  interactive?: boolean;
 }
 
 export function createEngineParts(options: EngineOptions) {
@@ -37,9 +43,12 @@ export type EngineParts = ReturnType<typeof createEngineParts>;
 export function createEngine(options: EngineOptions): { parts: EngineParts; handlers: CommandHandlers } {
   const parts = createEngineParts(options);
   const { paths, store, now } = parts;
+  const trust = createTrustService({ paths, ca: parts.ca, env: options.env ?? process.env, interactive: options.interactive ?? isatty(0), now });
   const handlers = createService({
     ...parts,
+    ca: followRotation(parts.ca, trust),
     extensions: {
+      trust: trust.handlers,
       async status() {
         const config = await store.read();
         const record = await readEngineRecord(paths.engineFile);

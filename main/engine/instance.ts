@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
-import { open, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { PorticoError } from './errors';
 import { writeFileAtomic } from './system/atomic-file';
 
@@ -44,6 +45,8 @@ export async function readEngineRecord(path: string): Promise<EngineRecord | nul
  */
 export async function claimEngine(path: string, record: Omit<EngineRecord, 'pid' | 'hostname' | 'startedAt'> = {}, now = new Date()) {
   const mine: EngineRecord = { pid: process.pid, hostname: hostname(), startedAt: now.toISOString(), ...record };
+  // A first `portico serve` on a fresh machine: the data dir is the user's alone.
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   for (let attempt = 0; attempt < 5; attempt++) {
     try {
       const handle = await open(path, 'wx', 0o600);

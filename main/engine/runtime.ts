@@ -9,7 +9,7 @@ import { stat } from 'node:fs/promises';
 import type { Config } from '../../shared/config';
 import type { Listener, Status } from '../../shared/status';
 import { createCertificateProvider } from './certificates';
-import { isPorticoError, PorticoError } from './errors';
+import { isPorticoError, PorticoError, toErrorShape } from './errors';
 import type { CommandHandlers } from './handlers';
 import { createHealthMonitor } from './health/monitor';
 import { createEngineParts, type EngineOptions } from './index';
@@ -19,6 +19,7 @@ import { createProxyServer, type ListeningInfo, type ProxyServer } from './proxy
 import { routeTableFromProjects } from './proxy/router';
 import { intermediateTlsOptions } from './proxy/tls-profile';
 import { createService, type ServiceExtensions } from './service';
+import { createTrustService, followRotation } from './trust';
 import { buildStatus } from './status';
 import { describePortHolder } from './system/ports';
 import { porticoVersion } from './version';
@@ -105,19 +106,20 @@ export async function startEngine(options: StartOptions): Promise<RunningEngine>
     let config = await store.read();
     const { ca, created } = await parts.ca.get();
     if (created) log(`Created the local CA: ${paths.caCert}`);
-    // Status is pushed only once the engine serves; bursts (a reload touching many projects)
-    // coalesce into one status.changed.
+    // Status is pushed only once the engine serves, and only to subscribers; bursts (a reload
+    // touching many projects, a page load's hundred requests moving the counters) coalesce into
+    // one status.changed per window.
     let statusTimer: NodeJS.Timeout | undefined;
     let serving = false;
     let status: () => Promise<Status> = async () => {
       throw new PorticoError('E_ENGINE_NOT_RUNNING', 'the engine is still starting.');
     };
-    function scheduleStatus(): void {
-      if (!serving || statusTimer) return;
+    function scheduleStatus(delayMs = 25): void {
+      if (!serving || statusTimer || events.listenerCount('status.changed') === 0) return;
       statusTimer = setTimeout(() => {
         statusTimer = undefined;
         void status().then((snapshot) => events.emit('status.changed', snapshot), (error: unknown) => log(`building status failed: ${String(error)}`));
-      }, 25);
+      }, delayMs);
     }
     cleanups.unshift(() => clearTimeout(statusTimer));
     keyPool.start();
@@ -162,7 +164,11 @@ export async function startEngine(options: StartOptions): Promise<RunningEngine>
       { role: 'http', addresses: info.hosts, port: info.httpPort, ...(note && { note }) },
     ];
     await claim.update({ httpsPort: info.httpsPort, httpPort: info.httpPort });
-    const unsubscribeLog = proxy.log.subscribe((entry) => events.emit('request.logged', entry));
+    const unsubscribeLog = proxy.log.subscribe((entry) => {
+      events.emit('request.logged', entry);
+      // The per-project counters in the status moved.
+      scheduleStatus(250);
+    });
 
     status = async () => {
       const current = await parts.ca.present().catch(() => null);
@@ -249,13 +255,17 @@ export async function startEngine(options: StartOptions): Promise<RunningEngine>
       unsubscribeLog();
     });
 
+    // The engine serves the dashboard: an install asked from a web page never prompts for a
+    // password here, it answers with the command to run (interactive: false by default).
+    const trust = createTrustService({ paths, ca: parts.ca, env: options.env ?? process.env, interactive: options.interactive ?? false, now });
     const extensions: ServiceExtensions = {
       status: () => status(),
       requests: async ({ project, limit }) => proxy.log.recent({ ...(project !== undefined && { project }), limit: limit ?? 200 }).reverse(),
       configChanged: async (next) => apply(next),
-      ...(options.trust && { trust: options.trust }),
+      trust: options.trust ?? trust.handlers,
     };
-    const handlers = createService({ ...parts, keyPool, extensions });
+    const onTrustError = (error: unknown) => log(`trust after CA rotation: ${toErrorShape(error).message}`);
+    const handlers = createService({ ...parts, ca: followRotation(parts.ca, trust, onTrustError), keyPool, extensions });
     serving = true;
     log(`CA: ${ca.info.subject.replace(/\n/g, ', ')} (${paths.caCert})`);
 

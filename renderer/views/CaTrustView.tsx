@@ -7,6 +7,7 @@ import type { Status } from '../../shared/status';
 import type { CaView } from '../../shared/views';
 import { Banner } from '../components/Banner';
 import { Facts } from '../components/Facts';
+import { BreakableCode } from '../components/BreakableCode';
 import { daysLeftText, daysUntil, formatDate } from '../components/format';
 import { useEngine } from '../state/context';
 import { useQuery } from '../state/use-query';
@@ -24,7 +25,7 @@ function CaFacts({ ca, keyProtection }: { ca: CaView; keyProtection: Status['ca'
       facts={[
         { label: 'Name', value: commonName(certificate.subject) },
         { label: 'Certificate file', value: <code className="path">{ca.certPath}</code> },
-        { label: 'SHA-256 fingerprint', value: <code className="fingerprint">{certificate.fingerprint256}</code> },
+        { label: 'SHA-256 fingerprint', value: <BreakableCode text={certificate.fingerprint256} after=":" className="fingerprint" /> },
         { label: 'Valid', value: `${formatDate(certificate.notBefore)} to ${formatDate(certificate.notAfter)} (${daysLeftText(daysUntil(certificate.notAfter))})` },
         { label: 'Key', value: `${certificate.keyType} ${certificate.keyBits}${keyProtection === 'safeStorage' ? ', encrypted by the desktop app' : keyProtection === 'file' ? ', private file (0600)' : ''}` },
         {

@@ -5,6 +5,7 @@
  */
 import type { ProjectStatus, TlsProfile } from '../../shared/status';
 import { Facts } from '../components/Facts';
+import { BreakableCode } from '../components/BreakableCode';
 import { daysLeftText, formatDateTime, plural } from '../components/format';
 import type { ConnectionSummary } from '../state/request-log';
 
@@ -12,6 +13,21 @@ export interface TlsDetailsProps {
   status: ProjectStatus;
   tls: TlsProfile;
   connections: readonly ConnectionSummary[];
+}
+
+/**
+ * A response header as sent. It wraps only between directives (`;`-separated, RFC 6797 §6.1),
+ * never at the hyphen of `max-age`, which would read as two words.
+ */
+function HeaderLine({ name, value }: { name: string; value: string }) {
+  // A capturing split keeps the separators, so the text stays exactly what the engine sends.
+  const pieces = value.split(/(;\s*)/);
+  return (
+    <code>
+      <span className="nowrap">{name}:</span>{' '}
+      {pieces.map((piece, index) => (index % 2 === 1 ? piece : <span key={index} className="nowrap">{piece}</span>))}
+    </code>
+  );
 }
 
 function CertificateFacts({ status }: { status: ProjectStatus }) {
@@ -33,7 +49,7 @@ function CertificateFacts({ status }: { status: ProjectStatus }) {
             </>
           ),
         },
-        { label: 'SHA-256 fingerprint', value: <code className="fingerprint">{certificate.fingerprint256}</code> },
+        { label: 'SHA-256 fingerprint', value: <BreakableCode text={certificate.fingerprint256} after=":" className="fingerprint" /> },
         { label: 'Key', value: certificate.key },
       ]}
     />
@@ -58,7 +74,7 @@ function ConnectionsTable({ connections }: { connections: readonly ConnectionSum
           <tr key={`${connection.protocol}|${connection.tlsVersion}|${connection.cipher}`}>
             <td>{connection.protocol}</td>
             <td>{connection.tlsVersion ?? 'plain HTTP'}</td>
-            <td>{connection.cipher !== null ? <code>{connection.cipher}</code> : '—'}</td>
+            <td>{connection.cipher !== null ? <BreakableCode text={connection.cipher} after="_" /> : '—'}</td>
             <td>{connection.count}</td>
           </tr>
         ))}
@@ -83,7 +99,7 @@ export function TlsDetails({ status, tls, connections }: TlsDetailsProps) {
         <h4>Response security</h4>
         <Facts
           facts={[
-            { label: 'HSTS header sent', value: status.hstsHeader !== null ? <code>Strict-Transport-Security: {status.hstsHeader}</code> : 'none' },
+            { label: 'HSTS header sent', value: status.hstsHeader !== null ? <HeaderLine name="Strict-Transport-Security" value={status.hstsHeader} /> : 'none' },
             { label: 'Cookies made Secure', value: `${plural(status.cookiesRewritten, 'cookie')} rewritten since start` },
           ]}
         />

@@ -133,22 +133,25 @@ export function TrustStores({ constraints }: { constraints: readonly string[] })
       {trust.data === null && trust.error === null && <p role="status">Checking trust stores…</p>}
       {trust.data !== null && trust.data.length === 0 && <p>No trust stores were found on this machine.</p>}
       {trust.data !== null && trust.data.length > 0 && (
-        <table className="table">
-          <caption className="visually-hidden">Trust stores and whether Portico's root is installed</caption>
-          <thead>
-            <tr>
-              <th scope="col">Store</th>
-              <th scope="col">Status</th>
-              <th scope="col">Details</th>
-              <th scope="col">Action</th>
-            </tr>
-          </thead>
-          <tbody>
-            {trust.data.map((state) => (
-              <TrustStoreRow key={state.store} state={state} constraints={constraints} onChanged={merge} />
-            ))}
-          </tbody>
-        </table>
+        // Scrolls on its own in a narrow window instead of pushing the whole page sideways.
+        <div className="table-scroll" role="region" aria-label="Trust store list" tabIndex={0}>
+          <table className="table">
+            <caption className="visually-hidden">Trust stores and whether Portico's root is installed</caption>
+            <thead>
+              <tr>
+                <th scope="col">Store</th>
+                <th scope="col">Status</th>
+                <th scope="col">Details</th>
+                <th scope="col">Action</th>
+              </tr>
+            </thead>
+            <tbody>
+              {trust.data.map((state) => (
+                <TrustStoreRow key={state.store} state={state} constraints={constraints} onChanged={merge} />
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </section>
   );

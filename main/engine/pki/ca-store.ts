@@ -9,6 +9,7 @@
 import { chmod, mkdir, readFile, stat } from 'node:fs/promises';
 import { isPorticoError, PorticoError } from '../errors';
 import { writeFileAtomic } from '../system/atomic-file';
+import { isSealedKeyFile, sealedKeyLockedMessage } from './sealed-key';
 import { caFromPem, generateRoot, type CaFilePaths, type CaMaterial, type GenerateRootOptions, type PemPair } from './ca';
 
 export interface CaPaths extends CaFilePaths {
@@ -62,6 +63,8 @@ export async function loadCa(paths: CaPaths, options: CaStoreOptions = {}): Prom
   const protector = options.keyProtector ?? plainPem;
   const certPem = (await readOrCorrupt(paths.caCert, 'CA certificate')).toString('utf8');
   const stored = await readOrCorrupt(paths.caKey, 'CA key');
+  // Sealed by the desktop app: only a protector that can open it may go on (CA-6).
+  if (!options.keyProtector && isSealedKeyFile(stored)) throw new PorticoError('E_CA_LOCKED', sealedKeyLockedMessage(paths.caKey));
   let keyPem: string;
   try {
     keyPem = await protector.unseal(stored);

@@ -19,3 +19,5 @@ export { KeyPool, generateRsaKeyPair, LEAF_KEY_BITS, ROOT_KEY_BITS } from './key
 export type { KeyPoolOptions, RsaKeyPair } from './keys';
 export { LOOPBACK_SUBTREES, dnsSubtreesForSuffixes, parseNameConstraints } from './name-constraints';
 export type { PermittedNames } from './name-constraints';
+export { secureKeyFiles } from './key-permissions';
+export type { KeyPermissionOptions, KeyPermissionPaths } from './key-permissions';

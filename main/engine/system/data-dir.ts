@@ -30,6 +30,10 @@ export function dataPaths(dir: string) {
     cert: (project: string) => join(dir, 'certs', project, 'cert.pem'),
     key: (project: string) => join(dir, 'certs', project, 'key.pem'),
     engineFile: join(dir, 'engine.json'),
+    /** Every system change Portico made (trust entries, hosts block, port setup), for `portico uninstall`. */
+    ledger: join(dir, 'ledger.json'),
+    /** Hosts-file backups and their lock. */
+    hostsDir: join(dir, 'hosts'),
   };
 }
 export type DataPaths = ReturnType<typeof dataPaths>;

@@ -1,6 +1,8 @@
 import { controlFilePath, createDispatcher, removeControlFile, startControlServer, writeControlFile, type ControlServer } from '../../control';
 import { startEngine, type RunningEngine } from '../../engine/runtime';
-import { dashboardDir } from '../assets';
+import { spawn } from 'node:child_process';
+import { dashboardDir, desktopMainBundle, packageRoot } from '../assets';
+import { checkDesktopLaunch, nodeLaunchProbe } from '../launch-check';
 import { dataDir } from '../../engine/system/data-dir';
 import { str, UsageError } from '../args';
 import type { Output } from '../output';
@@ -36,7 +38,7 @@ async function printBanner(engine: RunningEngine, control: ControlServer, output
 export async function serve(context: CommandContext, ports: { httpsPort?: number; httpPort?: number }): Promise<number> {
   const { output } = context;
   const dir = dataDir(context.env);
-  const engine = await startEngine({ dataDir: dir, ...ports, log: (line) => output.err(line) });
+  const engine = await startEngine({ dataDir: dir, env: context.env, ...ports, log: (line) => output.err(line) });
   const staticDir = dashboardDir();
   if (!staticDir) output.err('The dashboard is not built (run `npm run build`); the control API works without it.');
   let control: ControlServer;
@@ -89,8 +91,22 @@ const startCommand: Command = {
   usage: 'portico start [--https-port <n>] [--http-port <n>]',
   options: serveCommand.options,
   positionals: { min: 0, max: 0 },
-  run(args, context) {
-    context.output.err('Starting headless (`portico serve`): the desktop app is not part of this build yet.');
+  async run(args, context) {
+    const decision = checkDesktopLaunch(context.env, process.platform, nodeLaunchProbe(packageRoot()), process.getuid?.());
+    const main = desktopMainBundle();
+    if (decision.desktop && decision.electronPath && main) {
+      context.output.err(`Starting the desktop app: ${decision.reason}`);
+      const child = spawn(decision.electronPath, [main], { stdio: 'inherit', env: context.env });
+      return new Promise<number>((resolve) => {
+        child.once('error', (error) => {
+          context.output.err(`The desktop app did not start (${error.message}); run \`portico serve\` for the headless engine.`);
+          resolve(1);
+        });
+        child.once('exit', (code) => resolve(code ?? 0));
+      });
+    }
+    const why = decision.desktop && !main ? 'the desktop app is not built (run `npm run build`)' : decision.reason;
+    context.output.err(`Starting headless (\`portico serve\`): ${why.replace(/\.$/, '')}.`);
     return serveCommand.run(args, context);
   },
 };

@@ -1,0 +1,71 @@
+import { planHosts, removeHostsBlock, showHosts, syncHosts, type HostsPlan } from '../../engine/domains';
+import { UsageError } from '../args';
+import { printJson, type Output } from '../output';
+import { localSystem } from './system';
+import type { Command } from './types';
+
+function printSkipped(output: Output, skipped: HostsPlan['skipped']): void {
+  for (const { domain, reason } of skipped) output.out(`  not added: ${domain} — ${reason}`);
+}
+
+const hosts: Command = {
+  name: 'hosts',
+  summary: 'show, write or remove the Portico block of the hosts file (for names outside .localhost)',
+  usage: `portico hosts [show|apply|remove] [--localhost | --no-localhost] [--json]
+
+  show              the block's names now, and the names enabled projects need
+  apply             make the block map exactly those names to 127.0.0.1 and ::1
+  remove            remove the block (the rest of the file is left byte for byte)
+  --localhost       with apply: add *.localhost names too, for Safari and CLI tools (remembered)
+  --no-localhost    with apply: leave *.localhost names out again (the default)
+
+Only the lines between "# BEGIN portico" and "# END portico" are Portico's. Wildcards cannot be
+in a hosts file. PORTICO_HOSTS_FILE overrides the file's path.`,
+  options: { localhost: { type: 'boolean' }, 'no-localhost': { type: 'boolean' } },
+  positionals: { min: 0, max: 1 },
+  async run({ positionals, values }, context) {
+    const action = positionals[0] ?? 'show';
+    if (values.localhost && values['no-localhost']) throw new UsageError('give --localhost or --no-localhost, not both');
+    const includeLocalhost = values.localhost ? true : values['no-localhost'] ? false : undefined;
+    if (includeLocalhost !== undefined && action !== 'apply') throw new UsageError('--localhost and --no-localhost go with "portico hosts apply"');
+    const system = localSystem(context);
+    const options = { env: context.env, elevator: system.elevator, ledger: system.ledger, backupDir: system.paths.hostsDir, now: system.now };
+    const { output } = context;
+
+    if (action === 'show') {
+      const shown = await showHosts(options);
+      const plan = planHosts(await system.store.read(), { includeLocalhost: shown.includeLocalhost });
+      if (values.json) {
+        printJson(output, { ...shown, wanted: plan.names, skipped: plan.skipped });
+        return 0;
+      }
+      output.out(`${shown.path}: ${shown.names.length > 0 ? `the Portico block maps ${shown.names.join(', ')}` : 'no Portico block'}`);
+      const missing = plan.names.filter((name) => !shown.names.includes(name));
+      const extra = shown.names.filter((name) => !plan.names.includes(name));
+      if (missing.length > 0 || extra.length > 0) output.out(`Out of date: run \`portico hosts apply\`${missing.length ? ` (to add ${missing.join(', ')})` : ''}${extra.length ? ` (to drop ${extra.join(', ')})` : ''}.`);
+      printSkipped(output, plan.skipped);
+      return 0;
+    }
+    if (action === 'apply') {
+      const result = await syncHosts(await system.store.read(), { ...options, ...(includeLocalhost !== undefined && { includeLocalhost }) });
+      if (values.json) {
+        printJson(output, result);
+        return 0;
+      }
+      const what = result.names.length > 0 ? `maps ${result.names.join(', ')} to 127.0.0.1 and ::1` : 'is not needed: no enabled project has a name outside .localhost';
+      output.out(`${result.changed ? 'Updated' : 'Unchanged'}: ${result.path} — the Portico block ${what}.`);
+      if (result.backup) output.out(`Backup of the previous file: ${result.backup}`);
+      printSkipped(output, result.skipped);
+      return 0;
+    }
+    if (action === 'remove') {
+      const result = await removeHostsBlock(options);
+      if (values.json) printJson(output, result);
+      else output.out(result.changed ? `Removed the Portico block from ${result.path}.` : `${result.path} has no Portico block.`);
+      return 0;
+    }
+    throw new UsageError(`unknown action "${action}": use show, apply or remove`);
+  },
+};
+
+export const hostsCommands: Command[] = [hosts];
