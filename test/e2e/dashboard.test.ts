@@ -15,8 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumMissing, openBrowser } from './support/browser';
 import type { WatchedPage } from './support/browser';
 import { staleDashboardBuild } from './support/dashboard-build';
-import { startServe } from './support/serve-process';
-import type { ServeProcess } from './support/serve-process';
+import { startServe, type ServeProcess } from '../helpers/serve-process';
 import { httpGet, httpsGet, startUpstream, UPSTREAM_TEXT } from './support/wire';
 import type { Upstream } from './support/wire';
 
@@ -58,7 +57,7 @@ describe.skipIf(skipReason !== null)('the dashboard in Chromium against `portico
     porticoHome = join(root, 'portico-home');
     const home = join(root, 'home');
     await Promise.all([mkdir(porticoHome), mkdir(home), mkdir(join(root, 'chromium-profile')), mkdir(SHOTS, { recursive: true })]);
-    [serve, upstream] = await Promise.all([startServe({ porticoHome, home }), startUpstream()]);
+    [serve, upstream] = await Promise.all([startServe({ PORTICO_HOME: porticoHome, HOME: home }), startUpstream()]);
     ca = await readFile(join(porticoHome, 'ca', 'root.pem'), 'utf8');
     browser = await openBrowser(join(root, 'chromium-profile'), home);
     page = browser.page;

@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -7,7 +6,8 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exec } from '../../main/engine/system/exec';
-import { PORTICO_BIN, runCli } from '../helpers/run-cli';
+import { runCli } from '../helpers/run-cli';
+import { startServe, type ServeProcess } from '../helpers/serve-process';
 import { systemHome, type SystemHome } from '../helpers/system-home';
 
 /**
@@ -24,7 +24,7 @@ if (missing.length > 0) console.log(`skipping the browser trust test: ${missing.
 
 let world: SystemHome;
 let upstream: Server;
-let serve: ChildProcess | undefined;
+let serve: ServeProcess | undefined;
 let httpsPort = 0;
 let profiles: string;
 
@@ -32,23 +32,6 @@ function cli(args: string[]) {
   return runCli(args, world.env).then((result) => {
     if (result.code !== 0) throw new Error(`portico ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
     return result;
-  });
-}
-
-/** Starts `portico serve` on free ports and resolves with the HTTPS port from its banner. */
-function startServe(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [PORTICO_BIN, 'serve', '--https-port', '0', '--http-port', '0'], { env: { ...process.env, ...world.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    serve = child;
-    let out = '';
-    let err = '';
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      out += chunk;
-      const match = /Listening: HTTPS on port (\d+)/.exec(out);
-      if (match) resolve(Number(match[1]));
-    });
-    child.once('exit', (code) => reject(new Error(`portico serve exited ${code} before listening:\n${out}\n${err}`)));
   });
 }
 
@@ -99,15 +82,12 @@ describe.skipIf(missing.length > 0)('a trusted Portico root in a real Chromium',
     const port = (upstream.address() as { port: number }).port;
     await cli(['add', 'web', '--port', String(port), '--domain', 'web.localhost', '--domain', 'web.test']);
     await cli(['trust', 'install', '--store', 'nss']);
-    httpsPort = await startServe();
+    serve = await startServe(world.env);
+    httpsPort = serve.httpsPort;
   }, 120_000);
 
   afterAll(async () => {
-    if (serve && serve.exitCode === null) {
-      const exited = new Promise((resolve) => serve?.once('exit', resolve));
-      serve.kill('SIGTERM');
-      await exited;
-    }
+    await serve?.stop();
     await new Promise<void>((resolve) => upstream?.close(() => resolve()));
     await rm(profiles, { recursive: true, force: true });
     await world?.cleanup();

@@ -21,7 +21,11 @@ export function startServe(env: NodeJS.ProcessEnv, args: string[] = ['--https-po
   let out = '';
   let err = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    return exited;
+  };
+  const ready = new Promise<ServeProcess>((resolve, reject) => {
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       out += chunk;
@@ -35,13 +39,16 @@ export function startServe(env: NodeJS.ProcessEnv, args: string[] = ['--https-po
           dashboardUrl: dashboard[1],
           stdout: () => out,
           stderr: () => err,
-          stop: async () => {
-            if (child.exitCode === null) child.kill('SIGTERM');
-            return exited;
-          },
+          stop,
         });
       }
     });
+    child.once('error', reject);
     void exited.then((code) => reject(new Error(`portico serve exited ${code} before it was ready:\n${out}\n${err}`)));
+  });
+  // A serve that never became ready is not left running behind a failed test.
+  return ready.catch(async (error: unknown) => {
+    await stop();
+    throw error;
   });
 }
