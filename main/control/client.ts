@@ -7,7 +7,7 @@ import { isEventName } from '../../shared/contract';
 import type { CommandInput, CommandName, CommandOutput, EventName, EventPayload } from '../../shared/contract';
 import { isErrorCode } from '../../shared/errors';
 import { PorticoError } from '../engine/errors';
-import { createSseReader } from './sse-parser';
+import { createSseParser } from '../../shared/sse';
 
 export interface ControlClientOptions {
   /** The engine's control URL, e.g. from `readControlFile`. */
@@ -98,7 +98,7 @@ export function createControlClient(options: ControlClientOptions): ControlClien
         if (!response.ok || response.body === null) throw failureOf(await readAnswer(response), response.status, 'the event stream');
         markReady();
         const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-        const sse = createSseReader();
+        const sse = createSseParser();
         try {
           for (;;) {
             const { done, value } = await reader.read();

@@ -7,7 +7,7 @@ import type { Result } from '../../shared/contract';
 import { isErrorCode } from '../../shared/errors';
 import { ApiError } from './client';
 import { ENGINE_UNREACHABLE, TOKEN_REFUSED } from './messages';
-import { createSseParser } from './sse';
+import { createSseParser } from '../../shared/sse';
 import type { ConnectionState, Transport } from './transport';
 
 export interface HttpTransportOptions {

@@ -2,8 +2,9 @@
  * An incremental parser for `text/event-stream` bodies, following the WHATWG HTML "Server-sent
  * events" parsing rules (§9.2.6): lines end with CRLF, LF or CR; a blank line dispatches the
  * frame; `:` starts a comment; one space after the colon is dropped; `data:` lines join with `\n`.
- * The dashboard reads the stream with `fetch` because `EventSource` cannot send an
- * `Authorization` header (security-requirements API-5 keeps the token out of URLs and cookies).
+ * The control API's event stream is read this way by the dashboard and by the Node client alike,
+ * with `fetch`, because `EventSource` cannot send an `Authorization` header
+ * (security-requirements API-5 keeps the token out of URLs and cookies).
  */
 
 /** One dispatched frame. */

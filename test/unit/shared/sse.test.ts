@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { SseFrame } from '../../../renderer/api/sse';
-import { createSseParser } from '../../../renderer/api/sse';
+import type { SseFrame } from '../../../shared/sse';
+import { createSseParser } from '../../../shared/sse';
 
 const parseAll = (chunks: string[]): SseFrame[] => {
   const parser = createSseParser();
