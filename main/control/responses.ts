@@ -5,11 +5,11 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { Result } from '../../shared/contract';
+import { DASHBOARD_CSP } from '../../shared/dashboard-policy';
 import type { ErrorCode } from '../../shared/errors';
 
 /** The dashboard's policy: only its own scripts, styles and API; no framing, no forms, no base. */
-export const CONTENT_SECURITY_POLICY =
-  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+export const CONTENT_SECURITY_POLICY = DASHBOARD_CSP;
 
 const BASE_HEADERS: Record<string, string> = {
   'x-content-type-options': 'nosniff',

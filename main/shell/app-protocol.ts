@@ -12,7 +12,9 @@
  */
 import type { CustomScheme } from 'electron';
 import { readFile, realpath, stat } from 'node:fs/promises';
-import { extname, resolve, sep } from 'node:path';
+import { resolve, sep } from 'node:path';
+import { DASHBOARD_CSP } from '../../shared/dashboard-policy';
+import { contentTypeFor } from '../control/static-files';
 
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'portico';
@@ -30,28 +32,11 @@ export const APP_SCHEME_PRIVILEGES: CustomScheme = {
   privileges: { standard: true, secure: true, supportFetchAPI: true },
 };
 
-/** EL-2's policy, with the directives a `<meta>` CSP cannot carry (`frame-ancestors`) added. */
-export const CONTENT_SECURITY_POLICY =
-  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+/** EL-2's policy, the same as the control API sends (shared/dashboard-policy.ts). */
+export const CONTENT_SECURITY_POLICY = DASHBOARD_CSP;
 
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.webp': 'image/webp',
-  '.woff2': 'font/woff2',
-  '.txt': 'text/plain; charset=utf-8',
-};
-
-export function appContentType(path: string): string {
-  return CONTENT_TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream';
-}
+/** Content types of the built dashboard's files, shared with the control API's static files. */
+export const appContentType = contentTypeFor;
 
 const inside = (root: string, path: string) => path.startsWith(root.endsWith(sep) ? root : root + sep);
 
