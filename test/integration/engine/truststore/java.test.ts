@@ -26,6 +26,7 @@ const keytoolPresent = await exec(['keytool', '-help']).then(
   () => false,
 );
 const source = await systemCacerts();
+if (!keytoolPresent || !source) console.warn(`java.test.ts skipped: ${!keytoolPresent ? 'no keytool on this machine (a JDK provides it)' : 'no JDK cacerts file to copy'}.`);
 
 describe.skipIf(!keytoolPresent || !source)('Java store with the real keytool on a copy of cacerts', () => {
   let root: RootCert;
