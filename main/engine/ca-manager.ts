@@ -1,4 +1,4 @@
-import { mkdir, rename, stat } from 'node:fs/promises';
+import { copyFile, mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checkSuffix } from '../../shared/names';
 import type { CaView } from '../../shared/views';
@@ -79,11 +79,17 @@ export function createCaManager(deps: CaManagerDeps) {
       const ca = await store.withDataLock(async () => {
         const old = await loadCa(paths, storeOptions).catch(() => null);
         const root = await generateRoot({ suffixes, now: deps.now() });
+        // Copies, not moves: until the new pair is fully written (writeCa stages it), the old
+        // pair stays the current one, so a full disk never leaves the data dir without a root.
         if (old) {
           const keep = join(paths.caDir, 'previous', old.info.serialNumber);
-          await mkdir(keep, { recursive: true, mode: 0o700 });
-          await rename(paths.caCert, join(keep, 'root.pem'));
-          await rename(paths.caKey, join(keep, 'root-key.pem'));
+          try {
+            await mkdir(keep, { recursive: true, mode: 0o700 });
+            await copyFile(paths.caCert, join(keep, 'root.pem'));
+            await copyFile(paths.caKey, join(keep, 'root-key.pem'));
+          } catch (error) {
+            throw new PorticoError('E_WRITE_FAILED', `keeping the previous root in ${keep}: ${(error as Error).message}. The current CA is unchanged; free disk space and retry.`, { cause: error });
+          }
         }
         await writeCa(paths, root, storeOptions);
         return loadCa(paths, storeOptions);

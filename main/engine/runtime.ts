@@ -14,7 +14,7 @@ import type { CommandHandlers } from './handlers';
 import { createHealthMonitor } from './health/monitor';
 import { createEngineParts, type EngineOptions } from './index';
 import { claimEngine } from './instance';
-import { KeyPool } from './pki';
+import { KeyPool, secureKeyFiles } from './pki';
 import { createProxyServer, type ListeningInfo, type ProxyServer } from './proxy/server';
 import { routeTableFromProjects } from './proxy/router';
 import { intermediateTlsOptions } from './proxy/tls-profile';
@@ -106,6 +106,8 @@ export async function startEngine(options: StartOptions): Promise<RunningEngine>
     let config = await store.read();
     const { ca, created } = await parts.ca.get();
     if (created) log(`Created the local CA: ${paths.caCert}`);
+    // Key files stay 0600 whatever a copy, a restore or an editor did to them (issue #8).
+    for (const warning of await secureKeyFiles(paths)) log(warning);
     // Status is pushed only once the engine serves, and only to subscribers; bursts (a reload
     // touching many projects, a page load's hundred requests moving the counters) coalesce into
     // one status.changed per window.

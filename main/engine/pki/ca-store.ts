@@ -6,7 +6,7 @@
  * Not locked here: callers hold the data-dir lock (the projects store's lock) around `ensureCa`
  * and `writeCa`, so two processes never create two roots.
  */
-import { chmod, mkdir, readFile, stat } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { isPorticoError, PorticoError } from '../errors';
 import { writeFileAtomic } from '../system/atomic-file';
 import { isSealedKeyFile, sealedKeyLockedMessage } from './sealed-key';
@@ -82,9 +82,12 @@ async function privateDir(dir: string): Promise<void> {
 }
 
 /**
- * Write the CA: key first, certificate last, each atomically. A crash in between leaves a key
- * with no certificate, which `ensureCa` recognises as an unfinished CA (never trusted anywhere,
- * since the certificate was never on disk) and replaces.
+ * Write the CA so that a failure leaves the previous pair in place: both files are first written
+ * in full beside their targets (`*.next`, atomically, fsynced), and only then renamed over them,
+ * key first. A full disk or a read-only file system therefore fails before anything current is
+ * touched; only a crash between the two renames can leave a new key beside the old certificate,
+ * which `loadCa` reports (E_CA_CORRUPT) rather than use. With no previous certificate, a key
+ * alone is an unfinished CA (never trusted anywhere) that `ensureCa` replaces.
  */
 export async function writeCa(paths: CaPaths, files: PemPair, options: CaStoreOptions = {}): Promise<void> {
   const protector = options.keyProtector ?? plainPem;
@@ -93,8 +96,17 @@ export async function writeCa(paths: CaPaths, files: PemPair, options: CaStoreOp
   } catch (error) {
     throw new PorticoError('E_WRITE_FAILED', `creating ${paths.caDir}: ${(error as Error).message}. Fix the permissions of the data directory and retry.`, { cause: error });
   }
-  await writeFileAtomic(paths.caKey, await protector.seal(files.keyPem), { mode: 0o600, dirMode: 0o700 });
-  await writeFileAtomic(paths.caCert, files.certPem, { mode: 0o644, dirMode: 0o700 });
+  const staged = { key: `${paths.caKey}.next`, cert: `${paths.caCert}.next` };
+  try {
+    await writeFileAtomic(staged.key, await protector.seal(files.keyPem), { mode: 0o600, dirMode: 0o700 });
+    await writeFileAtomic(staged.cert, files.certPem, { mode: 0o644, dirMode: 0o700 });
+    await rename(staged.key, paths.caKey);
+    await rename(staged.cert, paths.caCert);
+  } catch (error) {
+    await Promise.all([rm(staged.key, { force: true }), rm(staged.cert, { force: true })]).catch(() => undefined);
+    if (isPorticoError(error)) throw error;
+    throw new PorticoError('E_WRITE_FAILED', `writing the CA in ${paths.caDir}: ${(error as Error).message}. The previous CA files are unchanged.`, { cause: error });
+  }
 }
 
 export interface EnsureCaOptions extends CaStoreOptions, Omit<GenerateRootOptions, 'suffixes'> {}
