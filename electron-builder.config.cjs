@@ -15,7 +15,10 @@ module.exports = {
   productName: 'Portico',
   copyright: 'Copyright © Portico contributors',
   directories: { output: 'release', buildResources: 'build' },
-  files: ['dist/**/*', '!dist/**/*.map', 'package.json', '!**/node_modules/**/*'],
+  // Source maps stay out (they would ship the sources and double the size); so does the CLI bundle
+  // dist/portico.mjs, which imports its npm packages from a node_modules the package does not hold
+  // and which the app never runs. test/integration/packaging/linux-dir.test.ts checks the result.
+  files: ['dist/**/*', '!dist/**/*.map', '!dist/portico.mjs', 'package.json', '!**/node_modules/**/*'],
   // package.json has no "main": the CLI is its entry (bin); the packaged app starts the shell bundle.
   extraMetadata: { main: 'dist/shell/main.cjs' },
   extraResources: [{ from: 'build/runtime-icons', to: 'icons', filter: ['*.png'] }],

@@ -39,6 +39,12 @@ export interface HostsReceipt {
   /** `.localhost` names go into the block too (for Safari and CLI tools): the user's choice, kept for later syncs. */
   includeLocalhost: boolean;
   at: string;
+  /**
+   * `wsl-interop`: the Windows hosts file, written from WSL through a UAC-elevated PowerShell
+   * (hosts/wsl-windows.ts), so removing the block needs that path too, not sudo. Absent: written
+   * like any hosts file of this OS.
+   */
+  via?: 'wsl-interop';
 }
 
 /** A one-time change that lets Portico bind ports 80 and 443. */
@@ -106,7 +112,10 @@ function isTrustReceipt(value: unknown): value is TrustReceipt {
 
 function isHostsReceipt(value: unknown): value is HostsReceipt {
   const r = value as Partial<HostsReceipt> | null;
-  return typeof r === 'object' && r !== null && isString(r.path) && isStringArray(r.names) && typeof r.includeLocalhost === 'boolean' && isString(r.at);
+  return (
+    typeof r === 'object' && r !== null && isString(r.path) && isStringArray(r.names) && typeof r.includeLocalhost === 'boolean' && isString(r.at) &&
+    (r.via === undefined || r.via === 'wsl-interop')
+  );
 }
 
 function isPortReceipt(value: unknown): value is PortReceipt {

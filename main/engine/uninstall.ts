@@ -9,6 +9,7 @@ import { removeRecordedHosts } from './domains';
 import type { LedgerDocument } from './ledger';
 import { undoPortChange } from './port-setup';
 import type { Elevator } from './system/elevate';
+import type { Exec } from './system/exec';
 import type { TrustService } from './trust';
 
 export interface RevertStep {
@@ -25,6 +26,8 @@ export interface RevertDeps {
   /** `<data>/hosts`: backups and the hosts lock. */
   backupDir: string;
   platform?: NodeJS.Platform;
+  /** Runs `powershell.exe` through WSL interop for a Windows hosts file recorded from WSL; the real exec when absent. */
+  exec?: Exec;
 }
 
 export interface RevertResult {
@@ -56,7 +59,7 @@ export async function revertLedger(deps: RevertDeps): Promise<RevertResult> {
 
   for (const receipt of start.hosts) {
     try {
-      const result = await removeRecordedHosts(receipt.path, { elevator: deps.elevator, ledger, backupDir: deps.backupDir, ...(deps.platform && { platform: deps.platform }) });
+      const result = await removeRecordedHosts(receipt, { elevator: deps.elevator, ledger, backupDir: deps.backupDir, ...(deps.platform && { platform: deps.platform }), ...(deps.exec && { exec: deps.exec }) });
       steps.push({ kind: 'hosts', target: receipt.path, ok: true, detail: result.changed ? `removed the Portico block (${receipt.names.length} names)` : 'no Portico block left' });
     } catch (error) {
       steps.push(failed('hosts', receipt.path, error));

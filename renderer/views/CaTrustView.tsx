@@ -2,7 +2,7 @@
  * The local root CA and where it is trusted. Installing changes what this machine trusts, so it
  * takes a confirm step in the UI (security-requirements API-7) on top of any OS password prompt.
  */
-import { useCallback } from 'react';
+import { useCallback, useState } from 'react';
 import type { Status } from '../../shared/status';
 import type { CaView } from '../../shared/views';
 import { Banner } from '../components/Banner';
@@ -11,6 +11,7 @@ import { BreakableCode } from '../components/BreakableCode';
 import { daysLeftText, daysUntil, formatDate } from '../components/format';
 import { useEngine } from '../state/context';
 import { useQuery } from '../state/use-query';
+import { CaRotate } from './CaRotate';
 import { TrustStores } from './TrustStores';
 
 function commonName(subject: string): string {
@@ -49,6 +50,12 @@ export function CaTrustView({ status }: { status: Status }) {
   const { client } = useEngine();
   const loadCa = useCallback(() => client.call('ca.get', {}), [client]);
   const ca = useQuery(loadCa);
+  // Bumped after a rotation: the trust stores are checked again against the new root.
+  const [trustCheck, setTrustCheck] = useState(0);
+  const rotated = (view: CaView) => {
+    ca.replace(() => view);
+    setTrustCheck((count) => count + 1);
+  };
   const constraints = ca.data ? [...ca.data.permitted.dns, ...ca.data.permitted.ip] : [];
 
   return (
@@ -79,10 +86,11 @@ export function CaTrustView({ status }: { status: Status }) {
               Tools that do not read a trust store can be pointed at the file: <code>curl --cacert {ca.data.certPath}</code> or{' '}
               <code>NODE_EXTRA_CA_CERTS={ca.data.certPath}</code>.
             </p>
+            <CaRotate ca={ca.data} onRotated={rotated} />
           </>
         )}
       </section>
-      <TrustStores constraints={constraints} />
+      <TrustStores constraints={constraints} recheck={trustCheck} />
     </div>
   );
 }

@@ -1,5 +1,5 @@
 /** Each trust store's state, with Install (after a confirm) and Uninstall. */
-import { useCallback } from 'react';
+import { useCallback, useEffect } from 'react';
 import type { TrustStateView } from '../../shared/contract';
 import { Banner } from '../components/Banner';
 import { ConfirmButton } from '../components/ConfirmButton';
@@ -102,10 +102,15 @@ function trustFailureTitle(code: string): string {
   return "Couldn't read the trust stores";
 }
 
-export function TrustStores({ constraints }: { constraints: readonly string[] }) {
+/** `recheck`: each new value checks every store again (after a CA rotation); 0 is the first load. */
+export function TrustStores({ constraints, recheck = 0 }: { constraints: readonly string[]; recheck?: number }) {
   const { client } = useEngine();
   const loadTrust = useCallback(() => client.call('trust.status', {}), [client]);
   const trust = useQuery(loadTrust);
+  const { reload } = trust;
+  useEffect(() => {
+    if (recheck > 0) void reload();
+  }, [recheck, reload]);
 
   // trust.install/uninstall answer with the stores they touched; keep the others as they were.
   const merge = (changed: TrustStateView[]) => {

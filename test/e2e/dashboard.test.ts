@@ -199,6 +199,38 @@ describe.skipIf(skipReason !== null)('the dashboard in Chromium against `portico
     await shot('empty-state');
   });
 
+  // Last of the page steps: every step before relies on the first root (the `ca` the HTTPS checks trust).
+  it('rotates the CA from the CA panel with another suffix, after the confirm step', async () => {
+    // `.dev.internal` would be refused as already allowed (the default root permits all of `internal`): a suffix it does not cover.
+    const suffix = '.example';
+    const pem = join(porticoHome, 'ca', 'root.pem');
+    const before = await openSslFingerprint(pem);
+    await page.getByRole('tab', { name: 'CA and trust' }).click();
+    await page.getByText(before, { exact: true }).waitFor();
+
+    await page.getByRole('textbox', { name: 'New suffix' }).fill(suffix);
+    await page.getByRole('form', { name: 'Allow another suffix' }).getByRole('button', { name: 'Allow another suffix' }).click();
+    await page.getByRole('list', { name: 'Suffixes the next root allows' }).getByText(suffix, { exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Rotate the CA' }).click();
+    const confirm = page.getByRole('group', { name: 'Rotate the local CA?' });
+    await confirm.getByText('re-issued, signed by the new root').waitFor();
+    await shot('ca-rotate-confirm');
+    await confirm.getByRole('button', { name: 'Rotate', exact: true }).click();
+
+    await page.getByRole('status').filter({ hasText: 'New root made, also allowing .example' }).waitFor({ timeout: 10_000 });
+    const after = await openSslFingerprint(pem);
+    expect(after).not.toBe(before);
+    await page.getByText(after, { exact: true }).waitFor();
+    await expect(page.getByText(before, { exact: true }).count()).resolves.toBe(0);
+    await page.getByRole('list', { name: 'Name constraints' }).getByText('example', { exact: true }).waitFor();
+    // The root on disk, read by OpenSSL: its nameConstraints now permit the new suffix (RFC 5280 §4.2.1.10).
+    const { stdout } = await promisify(execFile)('openssl', ['x509', '-in', pem, '-noout', '-ext', 'nameConstraints']);
+    expect(stdout).toMatch(/Permitted:[\s\S]*DNS:example\b/);
+    expect(stdout).toContain('DNS:internal');
+    await trustTable().or(trustRefused()).first().waitFor({ timeout: 10_000 });
+    await shot('ca-rotated');
+  });
+
   it('logged no console error and no CSP violation', async () => {
     expect(browser!.errors).toEqual([]);
     await expect(browser!.cspViolations()).resolves.toEqual([]);

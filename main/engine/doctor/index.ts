@@ -6,10 +6,12 @@
 import type { Config } from '../../../shared/config';
 import { planHosts } from '../domains';
 import { hostsFilePath } from '../hosts/hosts';
+import { windowsHostsTarget, type WindowsHostsTarget } from '../hosts/wsl-windows';
 import { readEngineRecord } from '../instance';
 import { probePort, type PortProbe } from '../port-access';
 import type { ConfigStore } from '../projects';
 import type { DataPaths } from '../system/data-dir';
+import { exec as realExec, type Exec } from '../system/exec';
 import type { TrustService } from '../trust';
 import { detectWsl } from '../truststore';
 import { caCheck, nodeCheck } from './ca-checks';
@@ -17,7 +19,8 @@ import type { HostProbeAnswer } from './host-check';
 import { domainChecks, engineCheck, hostsBlockCheck, portChecks, systemResolver, type PortCheckInput, type Resolver } from './network-checks';
 import { projectChecks } from './project-checks';
 import { primaryStores, trustChecks } from './trust-checks';
-import { check, guarded, type DoctorCheck, type DoctorReport } from './types';
+import { guarded, type DoctorCheck, type DoctorReport } from './types';
+import { localhostForwardingCheck, windowsHostsCheck } from './wsl-checks';
 
 export type { DoctorCheck, DoctorReport } from './types';
 export { detectHostRefusal } from './host-check';
@@ -34,6 +37,10 @@ export interface DoctorOptions {
   resolve?: Resolver;
   hostProbe?: (address: string, port: number, host: string) => Promise<HostProbeAnswer>;
   wsl?: boolean;
+  /** Runs `cmd.exe` and `wslpath` through WSL interop (read-only look-ups); the real exec when absent. */
+  exec?: Exec;
+  /** The Windows hosts file under WSL (null: not managed); resolved through `exec` when absent. */
+  windowsHosts?: WindowsHostsTarget | null;
 }
 
 const PREFERRED = { https: 443, http: 80 };
@@ -79,7 +86,13 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
         ),
       ),
   );
-  const wslNote = wsl && wanted.length > 0 ? [check('wsl.hosts', 'WSL: Windows hosts file', 'warn', 'browsers on the Windows side read the Windows hosts file, not this one', 'add the same lines to C:\\Windows\\System32\\drivers\\etc\\hosts from an administrator prompt')] : [];
-  const checks: DoctorCheck[] = [...ca, nodeCheck(paths, env, root !== null), ...trust, engineCheck(record, env), ...ports, ...hosts, ...wslNote, ...projects.flat()];
+  const exec = options.exec ?? realExec;
+  const wslChecks = wsl
+    ? await guarded('wsl', 'WSL: Windows side', async () => {
+        const target = options.windowsHosts !== undefined ? options.windowsHosts : await windowsHostsTarget({ platform, env, exec, wsl });
+        return [await windowsHostsCheck(target, wanted, env), await localhostForwardingCheck(exec)];
+      })
+    : [];
+  const checks: DoctorCheck[] = [...ca, nodeCheck(paths, env, root !== null), ...trust, engineCheck(record, env), ...ports, ...hosts, ...wslChecks, ...projects.flat()];
   return { ok: checks.every((c) => c.status !== 'fail'), checks };
 }

@@ -34,6 +34,15 @@ export interface HostsOptions {
   /** Test seam: simulate a rename refused (EBUSY) or a file that is not ours (EACCES). */
   fs?: Partial<HostsFs>;
   now?: () => Date;
+  /** Puts the new bytes in place instead of `writeHostsFile` (the Windows hosts file from WSL goes through interop and UAC). */
+  writer?: HostsWriter;
+}
+
+/** Replaces the file at `path` with `data` and says how; the caller has taken the backup. */
+export type HostsWriter = (path: string, data: Uint8Array) => Promise<WriteMethod>;
+
+function writerOf(options: HostsOptions, platform: NodeJS.Platform): HostsWriter {
+  return options.writer ?? ((path, data) => writeHostsFile(path, data, { elevator: options.elevator, platform, fs: options.fs }));
 }
 
 export interface HostsResult {
@@ -81,7 +90,7 @@ export async function applyHosts(options: HostsOptions & { entries: readonly Hos
     const next = renderHosts(parseHosts(text, { defaultEol: platform === 'win32' ? '\r\n' : '\n' }), options.entries);
     if (next === text) return { path: options.path, changed: false };
     const backup = await backupHosts(options.backupDir, bytes, { keep: options.keepBackups, now: options.now });
-    const method = await writeHostsFile(options.path, Buffer.from(next, encoding), { elevator: options.elevator, platform, fs: options.fs });
+    const method = await writerOf(options, platform)(options.path, Buffer.from(next, encoding));
     if (method !== 'elevated') await flush(options.elevator, platform);
     return { path: options.path, changed: true, method, backup };
   });
@@ -101,7 +110,7 @@ export async function restoreOriginalHosts(options: HostsOptions): Promise<Hosts
     const current = await readBytes(options.path);
     if (Buffer.compare(current, original) === 0) return { path: options.path, changed: false };
     const backup = await backupHosts(options.backupDir, current, { keep: options.keepBackups, now: options.now });
-    const method = await writeHostsFile(options.path, original, { elevator: options.elevator, platform, fs: options.fs });
+    const method = await writerOf(options, platform)(options.path, original);
     if (method !== 'elevated') await flush(options.elevator, platform);
     return { path: options.path, changed: true, method, backup };
   });

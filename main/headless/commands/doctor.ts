@@ -17,13 +17,14 @@ const doctor: Command = {
 
   Checks, in plain words: the local CA (present, valid, expiring), each trust store, Node's
   NODE_EXTRA_CA_CERTS, the engine, ports 443/80 (or the configured ones) and who holds them, the
-  hosts block and each domain's resolution, each dev server, its Host check, each certificate and
-  stuck HSTS. Changes nothing. Exit code 1 when something is broken (warnings alone exit 0).`,
+  hosts block and each domain's resolution (under WSL also the Windows hosts file and whether
+  Windows' localhost reaches WSL), each dev server, its Host check, each certificate and stuck HSTS.
+  Changes nothing. Exit code 1 when something is broken (warnings alone exit 0).`,
   options: {},
   positionals: { min: 0, max: 0 },
   async run({ values }, context) {
     const system = localSystem(context);
-    const report = await runDoctor({ paths: system.paths, store: system.store, trust: system.trust, env: context.env, now: system.now });
+    const report = await runDoctor({ paths: system.paths, store: system.store, trust: system.trust, env: context.env, now: system.now, exec: system.exec });
     if (values.json) {
       printJson(context.output, report);
     } else {

@@ -1,4 +1,4 @@
-import { planHosts, removeHostsBlock, showHosts, syncHosts, type HostsPlan } from '../../engine/domains';
+import { planHosts, removeHostsBlock, showHosts, syncHosts, type HostsPlan, type WindowsHostsOutcome } from '../../engine/domains';
 import { UsageError } from '../args';
 import { printJson, type Output } from '../output';
 import { localSystem } from './system';
@@ -6,6 +6,19 @@ import type { Command } from './types';
 
 function printSkipped(output: Output, skipped: HostsPlan['skipped']): void {
   for (const { domain, reason } of skipped) output.out(`  not added: ${domain} — ${reason}`);
+}
+
+/** The Windows side under WSL; true when it failed. */
+export function printWindowsOutcome(output: Output, windows: WindowsHostsOutcome | undefined): boolean {
+  if (!windows) return false;
+  if (windows.error) {
+    output.err(`Windows hosts file ${windows.path} NOT updated: ${windows.error.message}`);
+    return true;
+  }
+  const what = windows.names.length > 0 ? `maps ${windows.names.join(', ')} to 127.0.0.1 and ::1 (WSL 2 forwards Windows' localhost to this distro)` : 'is removed';
+  output.out(`${windows.changed ? 'Updated' : 'Unchanged'}: ${windows.path} (Windows) — the Portico block ${what}.`);
+  if (windows.backup) output.out(`Backup of the previous Windows file: ${windows.backup}`);
+  return false;
 }
 
 const hosts: Command = {
@@ -20,7 +33,9 @@ const hosts: Command = {
   --no-localhost    with apply: leave *.localhost names out again (the default)
 
 Only the lines between "# BEGIN portico" and "# END portico" are Portico's. Wildcards cannot be
-in a hosts file. PORTICO_HOSTS_FILE overrides the file's path.`,
+in a hosts file. Under WSL, apply and remove also change the Windows hosts file (one Windows
+administrator prompt), for browsers on the Windows side. PORTICO_HOSTS_FILE overrides the file's
+path, and then it is the only file changed.`,
   options: { localhost: { type: 'boolean' }, 'no-localhost': { type: 'boolean' } },
   positionals: { min: 0, max: 1 },
   async run({ positionals, values }, context) {
@@ -29,7 +44,7 @@ in a hosts file. PORTICO_HOSTS_FILE overrides the file's path.`,
     const includeLocalhost = values.localhost ? true : values['no-localhost'] ? false : undefined;
     if (includeLocalhost !== undefined && action !== 'apply') throw new UsageError('--localhost and --no-localhost go with "portico hosts apply"');
     const system = localSystem(context);
-    const options = { env: context.env, elevator: system.elevator, ledger: system.ledger, backupDir: system.paths.hostsDir, now: system.now };
+    const options = { env: context.env, elevator: system.elevator, ledger: system.ledger, backupDir: system.paths.hostsDir, now: system.now, windows: await system.windowsHosts() };
     const { output } = context;
 
     if (action === 'show') {
@@ -40,6 +55,7 @@ in a hosts file. PORTICO_HOSTS_FILE overrides the file's path.`,
         return 0;
       }
       output.out(`${shown.path}: ${shown.names.length > 0 ? `the Portico block maps ${shown.names.join(', ')}` : 'no Portico block'}`);
+      if (shown.windows) output.out(`${shown.windows.path} (Windows): ${shown.windows.names.length > 0 ? `the Portico block maps ${shown.windows.names.join(', ')}` : 'no Portico block'}`);
       const missing = plan.names.filter((name) => !shown.names.includes(name));
       const extra = shown.names.filter((name) => !plan.names.includes(name));
       if (missing.length > 0 || extra.length > 0) output.out(`Out of date: run \`portico hosts apply\`${missing.length ? ` (to add ${missing.join(', ')})` : ''}${extra.length ? ` (to drop ${extra.join(', ')})` : ''}.`);
@@ -50,19 +66,23 @@ in a hosts file. PORTICO_HOSTS_FILE overrides the file's path.`,
       const result = await syncHosts(await system.store.read(), { ...options, ...(includeLocalhost !== undefined && { includeLocalhost }) });
       if (values.json) {
         printJson(output, result);
-        return 0;
+        return result.windows?.error ? 1 : 0;
       }
       const what = result.names.length > 0 ? `maps ${result.names.join(', ')} to 127.0.0.1 and ::1` : 'is not needed: no enabled project has a name outside .localhost';
       output.out(`${result.changed ? 'Updated' : 'Unchanged'}: ${result.path} — the Portico block ${what}.`);
       if (result.backup) output.out(`Backup of the previous file: ${result.backup}`);
+      const windowsFailed = printWindowsOutcome(output, result.windows);
       printSkipped(output, result.skipped);
-      return 0;
+      return windowsFailed ? 1 : 0;
     }
     if (action === 'remove') {
       const result = await removeHostsBlock(options);
-      if (values.json) printJson(output, result);
-      else output.out(result.changed ? `Removed the Portico block from ${result.path}.` : `${result.path} has no Portico block.`);
-      return 0;
+      if (values.json) {
+        printJson(output, result);
+        return result.windows?.error ? 1 : 0;
+      }
+      output.out(result.changed ? `Removed the Portico block from ${result.path}.` : `${result.path} has no Portico block.`);
+      return printWindowsOutcome(output, result.windows) ? 1 : 0;
     }
     throw new UsageError(`unknown action "${action}": use show, apply or remove`);
   },

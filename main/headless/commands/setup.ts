@@ -4,6 +4,7 @@ import { portAdvice, probePort, type PortProbe } from '../../engine/port-access'
 import { applyPortFix, type PortSetupResult } from '../../engine/port-setup';
 import { str, UsageError } from '../args';
 import { printJson, type Output } from '../output';
+import { printWindowsOutcome } from './hosts';
 import { localSystem, type LocalSystem } from './system';
 import { printTrustStates } from './trust';
 import type { Command, CommandContext } from './types';
@@ -54,13 +55,14 @@ function printPorts(output: Output, ports: PortProbe[], privileged: boolean, adv
 /** Trust in every store, then the hosts block: the whole first-time setup in one command. */
 async function setupAll(system: LocalSystem, values: Record<string, unknown>, context: CommandContext): Promise<number> {
   const states = await system.trust.install(values.store as string[] | undefined);
-  const hosts = await syncHosts(await system.store.read(), { env: context.env, elevator: system.elevator, ledger: system.ledger, backupDir: system.paths.hostsDir, now: system.now });
-  const failed = states.some((s) => s.status === 'error');
+  const hosts = await syncHosts(await system.store.read(), { env: context.env, elevator: system.elevator, ledger: system.ledger, backupDir: system.paths.hostsDir, now: system.now, windows: await system.windowsHosts() });
+  const failed = states.some((s) => s.status === 'error') || hosts.windows?.error !== undefined;
   if (values.json) {
     printJson(context.output, { trust: states, hosts });
   } else {
     printTrustStates(context.output, states);
     context.output.out(`\nHosts file ${hosts.path}: ${hosts.names.length > 0 ? `maps ${hosts.names.join(', ')}` : 'no Portico block needed (every name is under .localhost)'}.`);
+    printWindowsOutcome(context.output, hosts.windows);
     context.output.out(`Node tools: eval "$(portico env)". Ports: portico setup ports. Check everything: portico doctor.`);
   }
   return failed ? 1 : 0;

@@ -1,4 +1,5 @@
 import { createEngineParts } from '../../engine';
+import { windowsHostsTarget } from '../../engine/hosts/wsl-windows';
 import { systemElevator } from '../../engine/system/elevate';
 import { exec } from '../../engine/system/exec';
 import { dataDir } from '../../engine/system/data-dir';
@@ -15,6 +16,8 @@ export function localSystem(context: CommandContext) {
   const parts = createEngineParts({ dataDir: dataDir(context.env) });
   const elevator = systemElevator(exec);
   const trust = createTrustService({ paths: parts.paths, ca: parts.ca, env: context.env, interactive: true, elevator, now: parts.now });
-  return { ...parts, exec, elevator, trust, ledger: trust.ledger };
+  // Under WSL the Windows hosts file is kept too (issue 4); null elsewhere or with PORTICO_HOSTS_FILE.
+  const windowsHosts = () => windowsHostsTarget({ platform: process.platform, env: context.env, exec });
+  return { ...parts, exec, elevator, trust, ledger: trust.ledger, windowsHosts };
 }
 export type LocalSystem = ReturnType<typeof localSystem>;

@@ -26,7 +26,7 @@ const uninstall: Command = {
     if (purge && running) {
       throw new PorticoError('E_ENGINE_RUNNING', `Portico is running (pid ${running.pid}) on ${system.paths.dir}: stop it first, then run \`portico uninstall --purge\` again.`);
     }
-    const result = await revertLedger({ trust: system.trust, elevator: system.elevator, backupDir: system.paths.hostsDir });
+    const result = await revertLedger({ trust: system.trust, elevator: system.elevator, backupDir: system.paths.hostsDir, exec: system.exec });
     const clean = isLedgerEmpty(result.remaining);
     const failed = result.steps.some((step) => !step.ok) || !clean;
     let purged = false;

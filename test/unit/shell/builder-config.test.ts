@@ -50,6 +50,7 @@ describe('electron-builder config', () => {
     const included = config.files.filter((pattern) => !pattern.startsWith('!'));
     expect(included).toEqual(['dist/**/*', 'package.json']);
     expect(config.files).toContain('!dist/**/*.map');
+    expect(config.files).toContain('!dist/portico.mjs');
     expect(config.files).toContain('!**/node_modules/**/*');
     for (const pattern of config.files) expect(pattern).not.toMatch(/^(main|shared|renderer|test|scripts|bin)\b/);
     expect(config.asar).toBe(true);
