@@ -13,7 +13,10 @@ import { hostsBlockNames } from '../../main/engine/hosts/hosts';
 import { parseHosts } from '../../main/engine/hosts/hostsfile';
 import { ensureCa, ensureProjectCert, loadCa } from '../../main/engine/pki';
 import { dataPaths } from '../../main/engine/system/data-dir';
-import { startWorker, type Child } from './support/processes';
+import { startTsWorker, type Child } from '../helpers/child-process';
+
+const startWorker = (script: string, args: string[], options: { env?: NodeJS.ProcessEnv } = {}): Child =>
+  startTsWorker(new URL(`./workers/${script}`, import.meta.url), args, options);
 
 let dir: string;
 let current: Child | undefined;

@@ -10,7 +10,10 @@ import type { Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { h2Request, h2Session, loopbackLookup, request, reservePort } from '../helpers/proxy-harness';
 import { startProxyStack, type ProxyStack } from '../helpers/proxy-stack';
-import { startWorker, type Child } from './support/processes';
+import { startTsWorker, type Child } from '../helpers/child-process';
+
+const startWorker = (script: string, args: string[], options: { env?: NodeJS.ProcessEnv } = {}): Child =>
+  startTsWorker(new URL(`./workers/${script}`, import.meta.url), args, options);
 
 let stack: ProxyStack;
 let devPort: number;

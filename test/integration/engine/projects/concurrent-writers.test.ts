@@ -24,7 +24,7 @@ it('20 processes adding a project each at the same moment lose no update', async
   const names = Array.from({ length: 20 }, (_, index) => `project-${index}`);
   workers = names.map((name, index) => startWorker('add-one.ts', [paths.dir, name, String(4000 + index)]));
   await Promise.all(workers.map((worker) => worker.waitFor((line) => line === 'ready')));
-  for (const worker of workers) worker.child.stdin.write('go\n');
+  for (const worker of workers) worker.process.stdin.write('go\n');
 
   const outcomes = await Promise.all(workers.map(async (worker) => ({ lines: worker.lines, exit: await worker.exited })));
   for (const outcome of outcomes) expect(outcome).toMatchObject({ exit: [0, null] });

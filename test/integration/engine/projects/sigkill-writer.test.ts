@@ -34,7 +34,7 @@ it(`a writer SIGKILLed ${ITERATIONS} times mid-update never leaves a broken conf
     const target = 1 + (iteration % 3);
     await worker.waitFor((line) => worker.lines.filter((l) => l.startsWith('committed ')).length >= target || line.startsWith('failed '));
     for (let turn = 0; turn < iteration % 5; turn += 1) await nextTurn();
-    worker.child.kill('SIGKILL');
+    worker.process.kill('SIGKILL');
     await worker.exited;
     current = undefined;
 

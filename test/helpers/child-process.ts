@@ -1,12 +1,12 @@
 /**
- * Child processes for reliability tests: a script under tsx (or any argv), its stdout as lines,
- * a way to await a line, and its exit. Each test kills what it started, by pid.
+ * Child processes for tests: a script under tsx (or any argv), its stdout as lines, a way to await
+ * a line, and its exit. Each test kills what it started, by pid.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 
-export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface Child {
   process: ChildProcessWithoutNullStreams;
@@ -54,7 +54,7 @@ export function startChild(argv: string[], options: { env?: NodeJS.ProcessEnv } 
   return { process: child, pid: child.pid!, lines, waitFor, exited, stderr: () => stderr, kill };
 }
 
-/** A TypeScript file of this folder's `workers/` run under tsx. */
-export function startWorker(script: string, args: string[], options: { env?: NodeJS.ProcessEnv } = {}): Child {
-  return startChild([process.execPath, '--import', 'tsx', fileURLToPath(new URL(`../workers/${script}`, import.meta.url)), ...args], options);
+/** A TypeScript file run under tsx, as its own process: `script` is a file URL or path. */
+export function startTsWorker(script: URL | string, args: string[], options: { env?: NodeJS.ProcessEnv } = {}): Child {
+  return startChild([process.execPath, '--import', 'tsx', script instanceof URL ? fileURLToPath(script) : script, ...args], options);
 }
