@@ -1,6 +1,7 @@
 /**
- * A running engine: the proxy on its two loopback ports, certificates issued before listening
- * and renewed on the handshake, the config file watched so CLI edits apply within a second, a
+ * A running engine: the proxy on its two loopback ports, certificates checked before listening
+ * (missing ones issued in the background, a handshake waiting for its own) and renewed on the
+ * handshake, the config file watched so CLI edits apply within a second, a
  * health monitor per upstream, and live status for every subscriber. `portico serve` and the
  * desktop app both run exactly this.
  */
@@ -139,8 +140,17 @@ export async function startEngine(options: StartOptions): Promise<RunningEngine>
         scheduleStatus();
       },
     });
-    // Before listening: every enabled project has its certificate (issue #3).
-    await Promise.all(config.projects.filter((p) => p.enabled).map((p) => certificates.prepare(p)));
+    // Before listening, every enabled project's certificate on disk is read and checked (issue
+    // #3). Missing ones (a first start, a config written by hand) are issued in the background,
+    // a few at a time, and a handshake that comes first starts its own at once and waits for it:
+    // so `serve` with a hundred projects listens within a second instead of after a hundred key
+    // generations (tens of seconds), and no first handshake fails for want of a certificate, it
+    // only waits for one as long as a new project's does (issue #7, bench/README.md).
+    cleanups.unshift(() => certificates.close());
+    const startUp = await certificates.startUp(config.projects.filter((p) => p.enabled));
+    if (startUp.issuing > 0) {
+      log(`Issuing ${startUp.issuing} certificate${startUp.issuing === 1 ? '' : 's'} in the background (${startUp.ready} already on disk)`);
+    }
 
     const health = createHealthMonitor({ onChange: () => scheduleStatus() });
     cleanups.unshift(() => health.stop());
@@ -197,11 +207,14 @@ export async function startEngine(options: StartOptions): Promise<RunningEngine>
       if (serialized === applied) return;
       applied = serialized;
       const removed = config.projects.filter((p) => !next.projects.some((q) => q.name === p.name));
+      // Only projects whose names changed (or that were added or turned on) need a certificate
+      // looked at: with a long list, every edit would otherwise re-read every certificate.
+      const certified = new Map(config.projects.filter((p) => p.enabled).map((p) => [p.name, p.domains.join(' ')]));
       config = next;
       proxy.setRoutes(routeTableFromProjects(next.projects));
       for (const project of removed) certificates.forget(project.name);
       health.setTargets(new Map(next.projects.filter((p) => p.enabled).map((p) => [p.name, p.upstream])));
-      for (const project of next.projects.filter((p) => p.enabled)) {
+      for (const project of next.projects.filter((p) => p.enabled && certified.get(p.name) !== p.domains.join(' '))) {
         certificates.prepare(project).catch((error: unknown) => log(`certificate for ${project.name}: ${error instanceof Error ? error.message : String(error)}`));
       }
       scheduleStatus();

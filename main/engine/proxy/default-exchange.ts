@@ -48,14 +48,21 @@ export function defaultExchange(): Exchange {
     return publicOrigin(secure, hostKey(context.host) ?? '', hostPort(context.host) ?? (secure ? 443 : 80));
   };
 
+  const upstreamHeaders = (headers: IncomingHttpHeaders, context: ExchangeContext): OutgoingHttpHeaders => {
+    const plan = planFor(context.route);
+    const host = hostHeaderFor(context.route.hostHeader, context.host, plan.upstreamHost);
+    const forwarded = { peerAddress: context.clientAddress, proto: context.scheme, host: context.host, port: context.listenerPort };
+    return upstreamRequestHeaders(headers, forwarded, host);
+  };
+
   return {
     prepareRequest(headers, context) {
-      const plan = planFor(context.route);
-      const host = hostHeaderFor(context.route.hostHeader, context.host, plan.upstreamHost);
-      const forwarded = { peerAddress: context.clientAddress, proto: context.scheme, host: context.host, port: context.listenerPort };
-      replaceHeaders(headers, upstreamRequestHeaders(headers, forwarded, host));
-      return host;
+      const next = upstreamHeaders(headers, context);
+      replaceHeaders(headers, next);
+      return next.host as string;
     },
+
+    upstreamHeaders,
 
     prepareResponse(status, upstreamHeaders, context) {
       const head = clientResponseHeaders(upstreamHeaders, planFor(context.route).response, {

@@ -37,6 +37,11 @@ export interface Exchange {
    * forwarded headers replaced, Host per the project's policy); returns the Host to send.
    */
   prepareRequest(headers: IncomingHttpHeaders, context: ExchangeContext): string;
+  /**
+   * The same rewrite as a fresh object, the client's headers untouched: what a forwarder that
+   * takes its own header object (web-forward.ts) sends. No pseudo-headers; Host included.
+   */
+  upstreamHeaders(headers: IncomingHttpHeaders, context: ExchangeContext): OutgoingHttpHeaders;
   /** The client's response head from the upstream's: HSTS, cookies, Location, hop-by-hop. */
   prepareResponse(status: number, headers: IncomingHttpHeaders, context: ExchangeContext): ResponseHead;
   /** The redirect that moves a request to `to` (307, `no-store`; `max-age=0` when leaving HTTPS). */

@@ -4,9 +4,10 @@
  * Refusals never open an upstream connection (RP-2).
  */
 import type { IncomingMessage } from 'node:http';
+import type { Http2ServerRequest } from 'node:http2';
 import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
-import { decide, type Decision, type RequestFacts, type Scheme } from './decision';
+import { decide, type Decision, type Scheme } from './decision';
 import type { Exchange, ExchangeContext } from './exchange';
 import type { ClientRequest, ClientResponse, Forwarder, UpstreamFailure } from './forward';
 import type { ProxyPage } from './local-pages';
@@ -44,12 +45,26 @@ interface ConnectionFacts {
   listenerPort: number;
 }
 
-/** TLS facts come from the socket; over HTTP/2 `req.socket` proxies to the session's TLS socket. */
+/** The connection a request came on: the TLS socket itself under HTTP/2 (not the compat layer's per-stream proxy of it). */
+function connectionOf(req: ClientRequest): Partial<TLSSocket> & { remoteAddress?: string; localPort?: number } {
+  if (req.httpVersionMajor >= 2) {
+    const session = (req as Http2ServerRequest).stream.session;
+    if (session?.socket) return session.socket as TLSSocket;
+  }
+  return req.socket as Partial<TLSSocket>;
+}
+
+/** Per connection, not per request: these never change on a connection, and reading them allocates. */
+const factsByConnection = new WeakMap<object, ConnectionFacts>();
+
+/** TLS facts come from the socket, once per connection. */
 function connectionFacts(req: ClientRequest): ConnectionFacts {
-  const socket = req.socket as Partial<TLSSocket> & { remoteAddress?: string; localPort?: number };
+  const socket = connectionOf(req);
+  const known = factsByConnection.get(socket);
+  if (known) return known;
   const encrypted = socket.encrypted === true;
   const servername = encrypted && typeof socket.servername === 'string' ? socket.servername : undefined;
-  return {
+  const facts: ConnectionFacts = {
     scheme: encrypted ? 'https' : 'http',
     servername,
     tlsVersion: encrypted ? (socket.getProtocol?.() ?? null) : null,
@@ -57,6 +72,9 @@ function connectionFacts(req: ClientRequest): ConnectionFacts {
     clientAddress: (socket.remoteAddress ?? '').replace(/^::ffff:/, ''),
     listenerPort: socket.localPort ?? 0,
   };
+  // A socket not yet connected or already gone reports no address: do not remember that.
+  if (socket.remoteAddress !== undefined) factsByConnection.set(socket, facts);
+  return facts;
 }
 
 function hostOf(req: ClientRequest): string | undefined {
@@ -122,18 +140,16 @@ export function createRequestFlow(deps: RequestFlowDeps): RequestFlow {
       const facts = connectionFacts(req);
       const host = hostOf(req);
       const table = deps.routes();
-      const requestFacts: RequestFacts = { scheme: facts.scheme, method: req.method ?? '', target: req.url ?? '', host, servername: facts.servername };
-      const decision = decide(requestFacts, table);
+      const decision = decide({ scheme: facts.scheme, method: req.method ?? '', target: req.url ?? '', host, servername: facts.servername }, table);
       const route = 'route' in decision ? decision.route : null;
       res.once('close', () => logEntry(req, facts, route?.project ?? null, host, res.statusCode, started, startedAt));
       if (route) deps.stats.countRequest(route.project);
 
       const page = pageFor(decision, table, host);
-      const json = prefersJson(req.headers.accept);
       if (page) {
         // A refused request closes its HTTP/1.1 connection: a 421 must (RP-4), and a client that
         // sent an absolute-form target or CONNECT is not talking to us as a browser would.
-        sendLocal(req, res, deps.renderPage(page, json), { close: decision.kind !== 'unknown-host' });
+        sendLocal(req, res, deps.renderPage(page, prefersJson(req.headers.accept)), { close: decision.kind !== 'unknown-host' });
         return;
       }
       if (route === null || host === undefined) return; // unreachable: every routeless decision has a page
@@ -142,10 +158,9 @@ export function createRequestFlow(deps: RequestFlowDeps): RequestFlow {
         sendLocal(req, res, deps.exchange.redirect(redirectScheme(decision.kind), req.url ?? '/', ctx));
         return;
       }
-      const upstreamHost = deps.exchange.prepareRequest(req.headers, ctx);
       deps.forwarder.web(req, res, {
         upstream: route.upstream,
-        host: upstreamHost,
+        headers: deps.exchange.upstreamHeaders(req.headers, ctx),
         responseHead: (status, headers) => {
           const head = deps.exchange.prepareResponse(status, headers, ctx);
           deps.stats.countCookiesRewritten(route.project, head.cookiesRewritten);
@@ -154,7 +169,7 @@ export function createRequestFlow(deps: RequestFlowDeps): RequestFlow {
         onFailure: (failure) => {
           deps.stats.countUpstreamError(route.project);
           deps.onUpstreamFailure?.(route, failure);
-          if (!failure.responseStarted) sendLocal(req, res, deps.renderPage(failurePage(route, failure, host), json));
+          if (!failure.responseStarted) sendLocal(req, res, deps.renderPage(failurePage(route, failure, host), prefersJson(req.headers.accept)));
         },
       });
     },

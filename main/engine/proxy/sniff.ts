@@ -80,5 +80,9 @@ function swallow(): void {
 /** A TCP server that routes each connection by its first byte (see `sniffConnection`). */
 export function createSniffingServer(handlers: SniffHandlers, options: SniffOptions): Server {
   // pauseOnConnect: nothing is consumed by a 'data' listener before the byte is peeked.
-  return createServer({ pauseOnConnect: true, allowHalfOpen: false }, (socket) => sniffConnection(socket, handlers, options));
+  // noDelay: this server accepts the sockets, so the TLS and HTTP servers it hands them to never
+  // apply their own TCP_NODELAY (http.Server's default). With Nagle on, a small write that
+  // follows another unacknowledged one (a response after TLS 1.3's session tickets, the second
+  // frame of an HTTP/2 burst) waits for the client's delayed ACK, up to 40 ms on Linux.
+  return createServer({ pauseOnConnect: true, allowHalfOpen: false, noDelay: true }, (socket) => sniffConnection(socket, handlers, options));
 }

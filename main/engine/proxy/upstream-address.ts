@@ -24,6 +24,8 @@ export interface ResolvedUpstream {
 
 export interface UpstreamResolver {
   resolve(upstream: string): Promise<ResolvedUpstream>;
+  /** The cached answer, if any: the request path uses it without a promise. */
+  peek(upstream: string): ResolvedUpstream | undefined;
   /** Drops the cached answer, so the next request tries both loopbacks again (after a failure). */
   forget(upstream: string): void;
 }
@@ -107,6 +109,7 @@ export function createUpstreamResolver(options: UpstreamResolverOptions = {}): U
       }
       return pending;
     },
+    peek: (upstream) => cache.get(upstream),
     forget(upstream) {
       cache.delete(upstream);
     },
