@@ -104,8 +104,6 @@ describe.skipIf(process.platform === 'win32')('secureKeyFiles', () => {
 });
 
 describe.skipIf(process.platform === 'win32')('the engine checks key permissions when it starts', () => {
-  // PENDING WIRING: runtime.ts `startEngine` does not call secureKeyFiles yet. Once it does
-  // (right after `parts.ca.get()`, logging each line), this passes: change it.fails to it.
   it('a CA key loosened to 0644 while Portico was stopped is back to 0600 after `portico serve` starts, with a warning', async () => {
     const env = { PORTICO_HOME: home.dir, HOME: home.dir };
     const created = await runCli(['ca', '--json'], env);

@@ -18,11 +18,13 @@ export interface RequestFacts {
   host: string | undefined;
   /** On TLS, the SNI name of the connection; undefined over plain HTTP or when none was sent. */
   servername?: string;
+  /** How many Host header lines the request carried (HTTP/1.1); more than one is refused. */
+  hostLines?: number;
 }
 
 export type Decision =
   /** Malformed for a reverse proxy: absolute-form or asterisk target, no Host (RP-2). */
-  | { kind: 'bad-request'; reason: 'absolute-form' | 'missing-host' }
+  | { kind: 'bad-request'; reason: 'absolute-form' | 'missing-host' | 'duplicate-host' }
   /** CONNECT: this is not a forward proxy (RP-2). */
   | { kind: 'method-not-allowed' }
   /** No project serves this host, or its project is disabled: the local 404 page. */
@@ -49,6 +51,9 @@ export function decide(facts: RequestFacts, table: RouteTable): Decision {
   if (facts.method === 'CONNECT') return { kind: 'method-not-allowed' };
   if (!isOriginForm(facts.target)) return { kind: 'bad-request', reason: 'absolute-form' };
   if (facts.host === undefined || facts.host.trim() === '') return { kind: 'bad-request', reason: 'missing-host' };
+  // RFC 9112 §3.2: a request with more than one Host line MUST get 400. Node keeps the first
+  // and drops the rest, so two components could disagree on which project it is for.
+  if ((facts.hostLines ?? 1) > 1) return { kind: 'bad-request', reason: 'duplicate-host' };
 
   const route = table.match(facts.host);
   if (route === null) return { kind: 'unknown-host', host: facts.host, route: null };

@@ -14,7 +14,7 @@ export type ProxyPage =
   /** The dev server did not answer in time: 504. */
   | { kind: 'upstream-timeout'; project: string; upstream: string; host: string }
   /** Absolute-form target or missing Host: 400. */
-  | { kind: 'bad-request'; reason: 'absolute-form' | 'missing-host' }
+  | { kind: 'bad-request'; reason: 'absolute-form' | 'missing-host' | 'duplicate-host' }
   /** CONNECT: 405. */
   | { kind: 'method-not-allowed'; method: string }
   /** A project's host on another project's TLS connection: 421. */

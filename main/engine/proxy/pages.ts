@@ -29,7 +29,7 @@ export interface ErrorPageData {
   'upstream-down': { project: string; /** The dev server: an origin (`http://localhost:5173`) or `host:port`. */ upstream: string };
   'upstream-timeout': { project: string; upstream: string };
   misdirected: { host: string };
-  'bad-request': { /** `absolute-form`, `missing-host`, or a sentence. */ reason: string };
+  'bad-request': { /** `absolute-form`, `missing-host`, `duplicate-host`, or a sentence. */ reason: string };
   'method-not-allowed': { method: string };
 }
 
@@ -115,6 +115,7 @@ export function addCommandFor(host: string): string {
 const BAD_REQUEST_REASONS: Readonly<Record<string, string>> = {
   'absolute-form': 'The request names a full URL instead of a path. Portico is a reverse proxy, not a forward proxy: send requests to the project’s own address.',
   'missing-host': 'The request has no Host header, so Portico cannot tell which project it is for.',
+  'duplicate-host': 'The request has more than one Host header, so Portico cannot tell which project it is for (RFC 9112 §3.2).',
 };
 
 /** What a page says: a title, HTML paragraphs (already escaped), and the same as plain text for JSON. */

@@ -77,6 +77,15 @@ function connectionFacts(req: ClientRequest): ConnectionFacts {
   return facts;
 }
 
+/** Host lines of an HTTP/1.1 request (HTTP/2 has one `:authority`); counted only when there could be two. */
+function hostLines(req: ClientRequest): number {
+  const raw = req.rawHeaders;
+  if (raw.length <= 2) return 1;
+  let count = 0;
+  for (let i = 0; i < raw.length; i += 2) if (raw[i]?.length === 4 && raw[i]?.toLowerCase() === 'host') count += 1;
+  return count;
+}
+
 function hostOf(req: ClientRequest): string | undefined {
   const authority = req.headers[':authority'];
   return typeof authority === 'string' && authority !== '' ? authority : req.headers.host;
@@ -140,7 +149,7 @@ export function createRequestFlow(deps: RequestFlowDeps): RequestFlow {
       const facts = connectionFacts(req);
       const host = hostOf(req);
       const table = deps.routes();
-      const decision = decide({ scheme: facts.scheme, method: req.method ?? '', target: req.url ?? '', host, servername: facts.servername }, table);
+      const decision = decide({ scheme: facts.scheme, method: req.method ?? '', target: req.url ?? '', host, servername: facts.servername, hostLines: hostLines(req) }, table);
       const route = 'route' in decision ? decision.route : null;
       res.once('close', () => logEntry(req, facts, route?.project ?? null, host, res.statusCode, started, startedAt));
       if (route) deps.stats.countRequest(route.project);
@@ -182,7 +191,7 @@ export function createRequestFlow(deps: RequestFlowDeps): RequestFlow {
       const facts = connectionFacts(req);
       const host = hostOf(req);
       const table = deps.routes();
-      const decision = decide({ scheme: facts.scheme, method: req.method ?? '', target: req.url ?? '', host, servername: facts.servername }, table);
+      const decision = decide({ scheme: facts.scheme, method: req.method ?? '', target: req.url ?? '', host, servername: facts.servername, hostLines: hostLines(req) }, table);
       const route = 'route' in decision ? decision.route : null;
       const answer = (response: LocalResponse) => {
         logEntry(req, facts, route?.project ?? null, host, response.status, started, startedAt);

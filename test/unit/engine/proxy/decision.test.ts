@@ -46,6 +46,8 @@ describe('decide', () => {
   it('reports why a request is bad', () => {
     expect(decide(http('web.localhost', { target: 'http://x/' }), table)).toEqual({ kind: 'bad-request', reason: 'absolute-form' });
     expect(decide(http(undefined), table)).toEqual({ kind: 'bad-request', reason: 'missing-host' });
+    expect(decide(http('web.localhost', { hostLines: 2 }), table)).toEqual({ kind: 'bad-request', reason: 'duplicate-host' });
+    expect(decide(http('web.localhost', { hostLines: 1 }), table).kind).not.toBe('bad-request');
   });
 
   it('follows the table it is given (a swapped table changes the outcome)', () => {
