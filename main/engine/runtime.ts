@@ -114,6 +114,10 @@ export async function startEngine(options: StartOptions): Promise<RunningEngine>
     // one status.changed per window.
     let statusTimer: NodeJS.Timeout | undefined;
     let serving = false;
+    let retireUnusedRoots: () => Promise<unknown> = async () => undefined;
+    // One retirement at a time, and stop() waits for the last one (it writes the ledger).
+    let retiring: Promise<unknown> = Promise.resolve();
+    cleanups.unshift(() => retiring);
     let status: () => Promise<Status> = async () => {
       throw new PorticoError('E_ENGINE_NOT_RUNNING', 'the engine is still starting.');
     };
@@ -138,6 +142,9 @@ export async function startEngine(options: StartOptions): Promise<RunningEngine>
       onIssued: (project, info, reason) => {
         log(`Issued a certificate for ${project} (${info.sans.join(', ')}; ${reason}), valid until ${info.notAfter}`);
         scheduleStatus();
+        // A re-issued certificate may have been the last one an older, rotated-out root signed:
+        // that root then leaves the trust stores (issue #4). Failures show in `portico doctor`.
+        retiring = retiring.then(() => retireUnusedRoots()).catch(() => undefined);
       },
     });
     // Before listening, every enabled project's certificate on disk is read and checked (issue
@@ -273,6 +280,7 @@ export async function startEngine(options: StartOptions): Promise<RunningEngine>
     // The engine serves the dashboard: an install asked from a web page never prompts for a
     // password here, it answers with the command to run (interactive: false by default).
     const trust = createTrustService({ paths, ca: parts.ca, env: options.env ?? process.env, interactive: options.interactive ?? false, now });
+    retireUnusedRoots = () => trust.retireUnusedRoots();
     const extensions: ServiceExtensions = {
       status: () => status(),
       requests: async ({ project, limit }) => proxy.log.recent({ ...(project !== undefined && { project }), limit: limit ?? 200 }).reverse(),

@@ -65,3 +65,49 @@ describe.skipIf(!hasCertutil)('trust service with the real NSS store', () => {
     expect((await trust.ledger.read()).trust.map((r) => r.fingerprint256)).toEqual([after?.fingerprint256]);
   });
 });
+
+describe.skipIf(!hasCertutil)('a running engine and a rotated root', () => {
+  it('removes the old root from the store once the last certificate it signed is re-issued', async () => {
+    const { startEngine } = await import('../../../../main/engine/runtime');
+    const { addProject } = await import('../../../../main/engine/projects');
+    const { request } = await import('node:https');
+    const trust = createTrustService({ paths: parts.paths, ca: parts.ca, env: { HOME: home }, interactive: true, stores: (deps) => createTrustStores({ ...deps, only: ['nss'] }) });
+    await trust.install(['nss']);
+    await parts.store.update((config) => addProject(config, { name: 'web', port: 9 }, new Date()));
+    const engine = await startEngine({ dataDir: parts.paths.dir, env: { HOME: home }, interactive: true, httpsPort: 0, httpPort: 0 });
+    try {
+      const httpsPort = engine.listeners.find((l) => l.role === 'https')?.port;
+      const handshake = async () => {
+        const ca = (await parts.ca.get()).ca.certPem;
+        await new Promise<void>((resolve, reject) => {
+          const req = request({ host: '127.0.0.1', port: httpsPort, servername: 'web.localhost', ca, headers: { host: 'web.localhost' } }, (res) => {
+            res.resume();
+            res.on('end', resolve);
+          });
+          req.on('error', reject);
+          req.end();
+        });
+      };
+      await handshake();
+      const before = await trust.currentRoot();
+      await engine.handlers['ca.rotate']({ addSuffixes: [] });
+      const after = await trust.currentRoot();
+      // The old root still signs web's certificate on disk: it stays trusted for now.
+      expect(await listed()).toContain(before?.nickname);
+      expect(await listed()).toContain(after?.nickname);
+      // The next handshake re-issues web's certificate from the new root (a second later, when the
+      // provider looks at the root again); then nothing uses the old root any more.
+      let names = '';
+      for (let attempt = 0; attempt < 50; attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        await handshake().catch(() => undefined);
+        names = await listed();
+        if (!names.includes(before?.nickname ?? '?')) break;
+      }
+      expect(names).not.toContain(before?.nickname);
+      expect(names).toContain(after?.nickname);
+    } finally {
+      await engine.stop({ drainMs: 0 });
+    }
+  });
+});
