@@ -4,6 +4,7 @@ import { createSecureContext, type SecureContext } from 'node:tls';
 import { isPermitted } from '../../shared/names';
 import type { Project } from '../../shared/config';
 import type { CaManager } from './ca-manager';
+import { PorticoError } from './errors';
 import { describeCertificate, issueLeaf, loadProjectCert, needsRenewal, writeProjectCert, type CaMaterial, type CertDescription, type CertifiedProject, type IssuedLeaf, type KeyPool, type RenewalReason } from './pki';
 import type { ConfigStore } from './projects';
 import { createCertificateCache } from './proxy/certificate-cache';
@@ -125,6 +126,8 @@ export function createCertificateProvider(deps: CertificateProviderDeps) {
   function issue(project: CertifiedProject, ca: CaMaterial, reason: string): Promise<IssuedLeaf> {
     const running = issuing.get(project.name);
     if (running) return running;
+    // A stopping engine writes nothing new into the data dir (it may be about to be removed).
+    if (closed) return Promise.reject(new PorticoError('E_ENGINE_NOT_RUNNING', `not issuing a certificate for ${project.name}: the engine is stopping.`));
     const job = (async () => {
       const { certificates } = await deps.store.read();
       const leaf = await issueLeaf(ca, { domains: project.domains, lifetimeDays: certificates.lifetimeDays, now: deps.now(), keyPool: deps.keyPool });
@@ -188,7 +191,7 @@ export function createCertificateProvider(deps: CertificateProviderDeps) {
     startUp(projects: readonly Project[]): Promise<StartUpCertificates>;
     info(project: string): CertDescription | null;
     forget(project: string): void;
-    close(): void;
+    close(): Promise<void>;
   } = {
     async secureContextFor(servername, route) {
       await followCaRotation();
@@ -223,9 +226,13 @@ export function createCertificateProvider(deps: CertificateProviderDeps) {
       cache.invalidate(project);
       infos.delete(project);
     },
-    /** Stops start-up's background issuance (an issuance already running finishes). */
-    close: () => {
+    /**
+     * Stops start-up's background issuance and refuses new issuance; resolves once the ones
+     * already running have written their files, so the engine stops with nothing left writing.
+     */
+    close: async () => {
       closed = true;
+      await Promise.allSettled([...issuing.values()]);
     },
   };
   return provider;
