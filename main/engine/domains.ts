@@ -67,6 +67,8 @@ export interface HostsSyncOptions {
   now?: () => Date;
   /** Under WSL: the Windows hosts file, kept in step in the same action (`windowsHostsTarget`). */
   windows?: WindowsHostsTarget | null;
+  /** Test seam for this system's hosts file: simulate a file that is not ours (EACCES) or a refused rename. */
+  fs?: HostsOptions['fs'];
 }
 
 /** What happened to the Windows hosts file under WSL. */
@@ -110,8 +112,15 @@ function windowsSide(target: WindowsHostsTarget, backupDir: string): HostsSide {
   return { path: target.path, backupDir: windowsBackupDir(backupDir), platform: 'win32', writer: windowsHostsWriter(target.exec), via: 'wsl-interop' };
 }
 
-function hostsOptions(side: HostsSide, options: Pick<HostsSyncOptions, 'elevator' | 'now'>): HostsOptions {
-  return { path: side.path, elevator: options.elevator, backupDir: side.backupDir, platform: side.platform, ...(side.writer && { writer: side.writer }), ...(options.now && { now: options.now }) };
+function hostsOptions(side: HostsSide, options: Pick<HostsSyncOptions, 'elevator' | 'now' | 'fs'>): HostsOptions {
+  return {
+    path: side.path,
+    elevator: options.elevator,
+    backupDir: side.backupDir,
+    platform: side.platform,
+    ...(side.writer ? { writer: side.writer } : options.fs && { fs: options.fs }),
+    ...(options.now && { now: options.now }),
+  };
 }
 
 /**

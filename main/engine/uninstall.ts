@@ -5,9 +5,10 @@
  * the ledger, so running it again picks up where this run stopped.
  */
 import { toErrorShape } from './errors';
-import { removeRecordedHosts } from './domains';
+import { removeRecordedHosts, type HostsSyncOptions } from './domains';
 import type { LedgerDocument } from './ledger';
 import { undoPortChange } from './port-setup';
+import { withOneConsent } from './system/consent';
 import type { Elevator } from './system/elevate';
 import type { Exec } from './system/exec';
 import type { TrustService } from './trust';
@@ -28,6 +29,8 @@ export interface RevertDeps {
   platform?: NodeJS.Platform;
   /** Runs `powershell.exe` through WSL interop for a Windows hosts file recorded from WSL; the real exec when absent. */
   exec?: Exec;
+  /** Test seam: a hosts file that is not ours (EACCES), as /etc/hosts is for a normal user. */
+  hostsFs?: HostsSyncOptions['fs'];
 }
 
 export interface RevertResult {
@@ -41,39 +44,49 @@ function failed(kind: RevertStep['kind'], target: string, error: unknown): Rever
   return { kind, target, ok: false, detail: `${shape.code}: ${shape.message}` };
 }
 
+/**
+ * Every recorded change reverted in one action: their privileged commands go to one prompt, in
+ * TS-8's order (consent.ts orders a batch by step), each step reporting its own outcome.
+ */
 export async function revertLedger(deps: RevertDeps): Promise<RevertResult> {
   const { ledger } = deps.trust;
-  const steps: RevertStep[] = [];
   const start = await ledger.read();
+  const hostsDeps = { elevator: deps.elevator, ledger, backupDir: deps.backupDir, ...(deps.platform && { platform: deps.platform }), ...(deps.exec && { exec: deps.exec }), ...(deps.hostsFs && { fs: deps.hostsFs }) };
 
-  if (start.trust.length > 0) {
+  const trustStep = async (): Promise<RevertStep[]> => {
+    if (start.trust.length === 0) return [];
     try {
-      for (const state of await deps.trust.uninstallRecorded()) {
+      return (await deps.trust.uninstallRecorded()).map((state) => {
         const ok = state.status === 'not-installed';
-        steps.push({ kind: 'trust', target: state.label, ok, detail: ok ? `removed (${state.detail})` : `${state.status}: ${state.detail}${state.hint ? ` — ${state.hint}` : ''}` });
+        return { kind: 'trust', target: state.label, ok, detail: ok ? `removed (${state.detail})` : `${state.status}: ${state.detail}${state.hint ? ` — ${state.hint}` : ''}` };
+      });
+    } catch (error) {
+      return [failed('trust', 'trust stores', error)];
+    }
+  };
+  // Hosts files one after another: files recorded from one data dir share its hosts lock, which a
+  // step holds while it waits for the batch (consent.ts).
+  const hostsStep = async (): Promise<RevertStep[]> => {
+    const steps: RevertStep[] = [];
+    for (const receipt of start.hosts) {
+      try {
+        const result = await removeRecordedHosts(receipt, hostsDeps);
+        steps.push({ kind: 'hosts', target: receipt.path, ok: true, detail: result.changed ? `removed the Portico block (${receipt.names.length} names)` : 'no Portico block left' });
+      } catch (error) {
+        steps.push(failed('hosts', receipt.path, error));
       }
-    } catch (error) {
-      steps.push(failed('trust', 'trust stores', error));
     }
-  }
-
-  for (const receipt of start.hosts) {
-    try {
-      const result = await removeRecordedHosts(receipt, { elevator: deps.elevator, ledger, backupDir: deps.backupDir, ...(deps.platform && { platform: deps.platform }), ...(deps.exec && { exec: deps.exec }) });
-      steps.push({ kind: 'hosts', target: receipt.path, ok: true, detail: result.changed ? `removed the Portico block (${receipt.names.length} names)` : 'no Portico block left' });
-    } catch (error) {
-      steps.push(failed('hosts', receipt.path, error));
-    }
-  }
-
-  for (const receipt of start.ports) {
+    return steps;
+  };
+  const portSteps = start.ports.map((receipt) => async (): Promise<RevertStep[]> => {
     try {
       await undoPortChange(receipt, { elevator: deps.elevator, ledger });
-      steps.push({ kind: 'ports', target: receipt.method, ok: true, detail: `undid ${receipt.description}` });
+      return [{ kind: 'ports', target: receipt.method, ok: true, detail: `undid ${receipt.description}` }];
     } catch (error) {
-      steps.push(failed('ports', receipt.method, error));
+      return [failed('ports', receipt.method, error)];
     }
-  }
+  });
 
+  const steps = (await withOneConsent<RevertStep[][]>([trustStep, hostsStep, ...portSteps])).flat();
   return { steps, remaining: await ledger.read() };
 }

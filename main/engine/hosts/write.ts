@@ -103,7 +103,8 @@ export function flushCommands(platform: NodeJS.Platform): string[][] {
 /**
  * Stages the content in a temp file we own, then one elevated batch copies it next to the hosts
  * file and renames it over (atomic, root-owned, argv only). If the rename is refused (a bind
- * mount), a second batch copies it in place. Success is judged by reading the file back.
+ * mount: the copy is there, the file unchanged), a second batch copies it in place. Success is
+ * judged by reading the file back.
  */
 async function writeElevated(path: string, data: Uint8Array, mode: number, options: WriteHostsOptions): Promise<void> {
   const staging = await fsp.mkdtemp(join(tmpdir(), 'portico-hosts-'));
@@ -118,7 +119,9 @@ async function writeElevated(path: string, data: Uint8Array, mode: number, optio
       const sibling = join(dirname(path), `.${basename(path)}.portico-${randomBytes(6).toString('hex')}.tmp`);
       const flush = flushCommands(options.platform);
       await options.elevator.runAll([['cp', source, sibling], ['mv', '-f', sibling, path], ...flush], reason);
-      if (!(await holds(path, data))) {
+      // A second prompt only when the copy is there and the rename was refused; after a declined
+      // prompt (no copy) asking again would not be one consent per action.
+      if (!(await holds(path, data)) && (await holds(sibling, data))) {
         await options.elevator.runAll([['cp', source, path], ['rm', '-f', sibling], ...flush], reason);
       }
     }

@@ -1,4 +1,5 @@
 import { PorticoError } from '../errors';
+import { joinsConsent } from './consent';
 import type { Exec, ExecResult } from './exec';
 
 /**
@@ -62,7 +63,8 @@ export function createElevator(deps: ElevatorDeps): Elevator {
     if (!last) throw new PorticoError('E_INTERNAL', 'elevator called without a command');
     return last;
   };
-  return { method, runAll, run: (argv, options) => runAll([argv], options) };
+  // Inside `withOneConsent` the commands wait for the action's single batch (consent.ts).
+  return joinsConsent({ method, runAll, run: (argv, options) => runAll([argv], options) });
 }
 
 /** The elevator for this process: its platform, its user, and whether a terminal can answer sudo. */

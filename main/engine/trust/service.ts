@@ -12,6 +12,7 @@ import { PorticoError } from '../errors';
 import type { CommandHandlers } from '../handlers';
 import { createLedger, withoutTrust, withTrust, type Ledger, type TrustReceipt } from '../ledger';
 import type { DataPaths } from '../system/data-dir';
+import { withOneConsent } from '../system/consent';
 import { createElevator, type Elevator } from '../system/elevate';
 import { exec as realExec, type Exec } from '../system/exec';
 import {
@@ -130,19 +131,31 @@ export function createTrustService(options: TrustServiceOptions): TrustService {
   });
 
   /**
-   * Runs `action` for each store in turn, noting which ones asked for privileges a non-interactive
-   * engine may not use; `settle` records the outcome in the ledger.
+   * When a person is there to consent, every step at once with their privileged commands in one
+   * prompt (consent.ts). A refusing elevator tracks refusals per store, so there steps run in turn.
+   */
+  const togetherOrInTurn = async <T>(steps: readonly (() => Promise<T>)[]): Promise<T[]> => {
+    if (!refusing) return withOneConsent<T[]>(steps);
+    const results: T[] = [];
+    for (const step of steps) results.push(await step());
+    return results;
+  };
+
+  /**
+   * Runs `action` for each store, noting which ones asked for privileges a non-interactive engine
+   * may not use; then `settle` records each outcome in the ledger, in store order.
    */
   const each = async (targets: readonly TrustStore[], action: (store: TrustStore) => Promise<LabelledTrustState>, settle: (state: LabelledTrustState) => Promise<void>) => {
-    const states: LabelledTrustState[] = [];
     const refused: LabelledTrustState[] = [];
-    for (const store of targets) {
-      refusing?.reset();
-      const state = await action(store);
-      if (refusing && refusing.refused.length > 0) refused.push(state);
-      await settle(state);
-      states.push(state);
-    }
+    const states = await togetherOrInTurn(
+      targets.map((store) => async () => {
+        refusing?.reset();
+        const state = await action(store);
+        if (refusing && refusing.refused.length > 0) refused.push(state);
+        return state;
+      }),
+    );
+    for (const state of states) await settle(state);
     return { states, refused };
   };
 
@@ -194,20 +207,22 @@ export function createTrustService(options: TrustServiceOptions): TrustService {
   /** Removes recorded roots; only failures come back, named after the root so they are not mistaken for the current one. */
   const removeRecorded = async (roots: Awaited<ReturnType<typeof recordedRoots>>) => {
     const stores = await makeStores();
-    const states: LabelledTrustState[] = [];
-    const refused: LabelledTrustState[] = [];
-    for (const { receipt: r, stores: ids } of roots) {
-      const material = await materializeRoot(r);
-      try {
-        const result = await uninstallRoot(stores, material.root, ids);
-        const older = (s: LabelledTrustState) => ({ ...s, label: `${s.label} (Portico CA ${r.serial})` });
-        states.push(...result.states.map(older), ...absent(stores, ids.filter((id) => !stores.some((s) => s.id === id))).map(older));
-        refused.push(...result.refused.map(older));
-      } finally {
-        await material.release();
-      }
-    }
-    return { states, refused };
+    const perRoot = await togetherOrInTurn(
+      roots.map(({ receipt: r, stores: ids }) => async () => {
+        const material = await materializeRoot(r);
+        try {
+          const result = await uninstallRoot(stores, material.root, ids);
+          const older = (s: LabelledTrustState) => ({ ...s, label: `${s.label} (Portico CA ${r.serial})` });
+          return {
+            states: [...result.states.map(older), ...absent(stores, ids.filter((id) => !stores.some((s) => s.id === id))).map(older)],
+            refused: result.refused.map(older),
+          };
+        } finally {
+          await material.release();
+        }
+      }),
+    );
+    return { states: perRoot.flatMap((r) => r.states), refused: perRoot.flatMap((r) => r.refused) };
   };
 
   const status = async (input?: readonly string[]): Promise<LabelledTrustState[]> => {

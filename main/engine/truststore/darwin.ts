@@ -75,8 +75,10 @@ export function createMacosStore(deps: TrustStoreDeps, options: MacosStoreOption
       if (verified) return check(root);
       const argv = addArgv(root, keychain, admin);
       const result = admin ? await deps.elevator.run(argv, { reason: 'trust the Portico CA in the System keychain' }) : await deps.exec(argv);
-      mustSucceed(result, `adding the Portico CA to ${where}`);
-      return { ...(await check(root)), hint: 'Restart the browser so it picks up the new trust setting.' };
+      // Judged by the keychain itself: in a batch (consent.ts) a failure may have been another step's.
+      const after = await check(root);
+      if (after.verified !== true) mustSucceed(result, `adding the Portico CA to ${where}`);
+      return { ...after, hint: 'Restart the browser so it picks up the new trust setting.' };
     },
     async uninstall(root) {
       const { present, verified, sha1 } = await inspect(root);
@@ -88,10 +90,12 @@ export function createMacosStore(deps: TrustStoreDeps, options: MacosStoreOption
         ['security', 'delete-certificate', '-Z', sha1, keychain],
       ];
       if (admin) {
-        mustSucceed(await deps.elevator.runAll(commands, { reason: 'remove the Portico CA from the System keychain' }), `removing the Portico CA from ${where}`);
-      } else {
-        for (const argv of commands) mustSucceed(await deps.exec(argv), `removing the Portico CA from ${where}`);
+        const result = await deps.elevator.runAll(commands, { reason: 'remove the Portico CA from the System keychain' });
+        const after = await check(root);
+        if (after.status === 'installed') mustSucceed(result, `removing the Portico CA from ${where}`);
+        return after;
       }
+      for (const argv of commands) mustSucceed(await deps.exec(argv), `removing the Portico CA from ${where}`);
       return check(root);
     },
   };

@@ -1,5 +1,6 @@
 import { realpath } from 'node:fs/promises';
 import { join } from 'node:path';
+import { withOneConsent } from '../system/consent';
 import { mustSucceed, type ExecResult } from '../system/exec';
 import { exists, isWritable } from './paths';
 import { bareHex } from './root';
@@ -91,19 +92,24 @@ export function createJavaStore(deps: TrustStoreDeps, options: JavaStoreOptions)
     },
     check,
     async install(root) {
-      for (const keystore of await keystores()) {
-        if (await holds(keystore, root)) continue;
-        const result = await keytool(keystore, ['-importcert', '-noprompt', '-alias', root.nickname, '-file', root.certPath], 'trust the Portico CA in Java');
-        mustSucceed(result, `adding the Portico CA to ${keystore.cacerts}`);
-      }
+      // Every JDK's keystore in the same consent (one prompt when several are root-owned).
+      await withOneConsent(
+        (await keystores()).map((keystore) => async () => {
+          if (await holds(keystore, root)) return;
+          const result = await keytool(keystore, ['-importcert', '-noprompt', '-alias', root.nickname, '-file', root.certPath], 'trust the Portico CA in Java');
+          if (!(await holds(keystore, root))) mustSucceed(result, `adding the Portico CA to ${keystore.cacerts}`);
+        }),
+      );
       return { ...(await check(root)), hint: 'Restart Java programs so they reload cacerts.' };
     },
     async uninstall(root) {
-      for (const keystore of await keystores()) {
-        if (!(await holds(keystore, root))) continue;
-        const result = await keytool(keystore, ['-delete', '-alias', root.nickname], 'remove the Portico CA from Java');
-        mustSucceed(result, `removing the Portico CA from ${keystore.cacerts}`);
-      }
+      await withOneConsent(
+        (await keystores()).map((keystore) => async () => {
+          if (!(await holds(keystore, root))) return;
+          const result = await keytool(keystore, ['-delete', '-alias', root.nickname], 'remove the Portico CA from Java');
+          if (await holds(keystore, root)) mustSucceed(result, `removing the Portico CA from ${keystore.cacerts}`);
+        }),
+      );
       return check(root);
     },
   };

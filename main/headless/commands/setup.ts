@@ -1,7 +1,7 @@
 import { realpath } from 'node:fs/promises';
-import { syncHosts } from '../../engine/domains';
 import { portAdvice, probePort, type PortProbe } from '../../engine/port-access';
 import { applyPortFix, type PortSetupResult } from '../../engine/port-setup';
+import { setUpMachine } from '../../engine/setup';
 import { str, UsageError } from '../args';
 import { printJson, type Output } from '../output';
 import { printWindowsOutcome } from './hosts';
@@ -52,10 +52,14 @@ function printPorts(output: Output, ports: PortProbe[], privileged: boolean, adv
   }
 }
 
-/** Trust in every store, then the hosts block: the whole first-time setup in one command. */
+/** Trust in every store and the hosts block: the whole first-time setup in one command and one prompt. */
 async function setupAll(system: LocalSystem, values: Record<string, unknown>, context: CommandContext): Promise<number> {
-  const states = await system.trust.install(values.store as string[] | undefined);
-  const hosts = await syncHosts(await system.store.read(), { env: context.env, elevator: system.elevator, ledger: system.ledger, backupDir: system.paths.hostsDir, now: system.now, windows: await system.windowsHosts() });
+  const { trust: states, hosts } = await setUpMachine({
+    trust: system.trust,
+    ...(values.store !== undefined && { stores: values.store as string[] }),
+    config: await system.store.read(),
+    hosts: { env: context.env, elevator: system.elevator, ledger: system.ledger, backupDir: system.paths.hostsDir, now: system.now, windows: await system.windowsHosts() },
+  });
   const failed = states.some((s) => s.status === 'error') || hosts.windows?.error !== undefined;
   if (values.json) {
     printJson(context.output, { trust: states, hosts });
