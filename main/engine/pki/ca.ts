@@ -9,10 +9,11 @@ import forge from 'node-forge';
 import { PorticoError } from '../errors';
 import { describeCertificate, type CertDescription } from './cert-info';
 import { subjectName } from './der';
-import { generateRsaKeyPair, privateKeyToPem, ROOT_KEY_BITS, toForgePublicKey } from './keys';
+import { generateRsaKeyPair, privateKeyToPem, ROOT_KEY_BITS } from './keys';
 import { dnsSubtreesForSuffixes, nameConstraintsExtension, suffixesForDnsSubtrees, type PermittedNames } from './name-constraints';
 import { randomSerialHex } from './serial';
 import { signCertificate, utf8Field } from './sign';
+import { subjectKeyIdentifierExtension } from './spki';
 
 /** Caddy's `defaultRootLifetime` is ~10 years; mkcert's root too (security-requirements.md CA-2). */
 export const ROOT_LIFETIME_DAYS = 3650;
@@ -107,7 +108,6 @@ export async function generateRoot(options: GenerateRootOptions): Promise<PemPai
   const keys = await generateRsaKeyPair(options.keyBits ?? ROOT_KEY_BITS);
 
   const cert = forge.pki.createCertificate();
-  cert.publicKey = toForgePublicKey(keys.publicKey);
   cert.serialNumber = randomSerialHex();
   cert.validity.notBefore = new Date(now.getTime() - CLOCK_SKEW_MS);
   cert.validity.notAfter = new Date(now.getTime() + ROOT_LIFETIME_DAYS * DAY_MS);
@@ -120,10 +120,10 @@ export async function generateRoot(options: GenerateRootOptions): Promise<PemPai
   cert.setExtensions([
     { name: 'basicConstraints', critical: true, cA: true, pathLenConstraint: 0 },
     { name: 'keyUsage', critical: true, keyCertSign: true, cRLSign: true },
-    { name: 'subjectKeyIdentifier' },
+    subjectKeyIdentifierExtension(keys.publicKey),
     extension,
   ]);
-  const signed = signCertificate(cert, keys.privateKey);
+  const signed = signCertificate({ layout: cert, subjectPublicKey: keys.publicKey }, keys.privateKey);
   return { certPem: signed.pem, keyPem: privateKeyToPem(keys.privateKey) };
 }
 
@@ -139,16 +139,21 @@ const REMEDY = 'Restore the file from a backup, or make a new CA with `portico c
  */
 export function caFromPem(files: PemPair, paths: CaFilePaths): CaMaterial {
   let x509: X509Certificate;
-  let cert: forge.pki.Certificate;
   try {
     x509 = new X509Certificate(files.certPem);
-    cert = forge.pki.certificateFromPem(files.certPem);
   } catch (error) {
     throw corrupt(`The CA certificate ${paths.caCert} is not a readable PEM certificate. ${REMEDY}`, error);
   }
   const info = describeCertificate(x509);
   if (!x509.ca || info.keyType !== 'RSA' || !info.subjectKeyId || !info.permitted) {
     throw corrupt(`The CA certificate ${paths.caCert} is not a Portico root (it must be an RSA CA with a subject key identifier and name constraints). ${REMEDY}`);
+  }
+  // forge reads RSA certificates only, so it parses the root once the checks above found one.
+  let cert: forge.pki.Certificate;
+  try {
+    cert = forge.pki.certificateFromPem(files.certPem);
+  } catch (error) {
+    throw corrupt(`The CA certificate ${paths.caCert} is not a readable PEM certificate. ${REMEDY}`, error);
   }
   let privateKey: KeyObject;
   try {

@@ -22,6 +22,27 @@ export interface CertDescription extends CertificateInfo {
   subjectKeyId?: string;
   /** For a CA: the names its nameConstraints extension permits. */
   permitted?: PermittedNames;
+  /** For an EC key: its curve by NIST name (`P-256`), or OpenSSL's name for another curve. */
+  keyCurve?: string;
+}
+
+/** NIST curves by OpenSSL's name (what Node reports), with their size (FIPS 186-4 D.1.2). */
+const NIST_CURVES: Record<string, { name: string; bits: number }> = {
+  prime256v1: { name: 'P-256', bits: 256 },
+  secp384r1: { name: 'P-384', bits: 384 },
+  secp521r1: { name: 'P-521', bits: 521 },
+};
+
+/**
+ * The key as people read it: `RSA` with the modulus size, or `EC` with the curve's size (an
+ * ECDSA P-256 key shows as `EC 256`, as SSL Labs prints it) and name. 0 bits when unknown.
+ */
+function describeKey(x509: X509Certificate): Pick<CertDescription, 'keyType' | 'keyBits' | 'keyCurve'> {
+  const { asymmetricKeyType, asymmetricKeyDetails: details = {} } = x509.publicKey;
+  const keyType = (asymmetricKeyType ?? 'unknown').toUpperCase();
+  if (asymmetricKeyType !== 'ec' || !details.namedCurve) return { keyType, keyBits: details.modulusLength ?? 0 };
+  const curve = NIST_CURVES[details.namedCurve];
+  return { keyType, keyBits: curve?.bits ?? 0, keyCurve: curve?.name ?? details.namedCurve };
 }
 
 /** `a1b2…` → `A1:B2:…`, the way Node and OpenSSL print fingerprints and key identifiers. */
@@ -56,7 +77,6 @@ function toX509(certificate: string | Uint8Array | X509Certificate): X509Certifi
 export function describeCertificate(certificate: string | Uint8Array | X509Certificate): CertDescription {
   const x509 = toX509(certificate);
   const extensions = readExtensions(x509.raw);
-  const details = x509.publicKey.asymmetricKeyDetails ?? {};
   const description: CertDescription = {
     subject: x509.subject,
     issuer: x509.issuer,
@@ -65,8 +85,7 @@ export function describeCertificate(certificate: string | Uint8Array | X509Certi
     notBefore: new Date(x509.validFrom).toISOString(),
     notAfter: new Date(x509.validTo).toISOString(),
     fingerprint256: x509.fingerprint256,
-    keyType: (x509.publicKey.asymmetricKeyType ?? 'unknown').toUpperCase(),
-    keyBits: details.modulusLength ?? 0,
+    ...describeKey(x509),
     isCa: x509.ca,
   };
   const san = extensions.get(SUBJECT_ALT_NAME_OID);

@@ -15,8 +15,18 @@ export { describeCertificate, sameKeyId } from './cert-info';
 export type { CertDescription } from './cert-info';
 export { ensureProjectCert, loadProjectCert, writeProjectCert, removeProjectCert } from './project-certs';
 export type { CertifiedProject, EnsuredProjectCert, EnsureProjectCertOptions, ProjectCertPaths } from './project-certs';
-export { KeyPool, generateRsaKeyPair, LEAF_KEY_BITS, ROOT_KEY_BITS } from './keys';
-export type { KeyPoolOptions, RsaKeyPair } from './keys';
+export {
+  KeyPool,
+  generateLeafKeyPair,
+  generateEcKeyPair,
+  generateRsaKeyPair,
+  DEFAULT_LEAF_KEY_TYPE,
+  LEAF_EC_CURVE,
+  LEAF_RSA_KEY_BITS,
+  LEAF_KEY_BITS,
+  ROOT_KEY_BITS,
+} from './keys';
+export type { KeyPair, KeyPoolOptions, LeafKeyType } from './keys';
 export { LOOPBACK_SUBTREES, dnsSubtreesForSuffixes, parseNameConstraints } from './name-constraints';
 export type { PermittedNames } from './name-constraints';
 export { secureKeyFiles } from './key-permissions';

@@ -1,17 +1,20 @@
 /**
  * Project (leaf) certificates signed directly by the root. Profile per security-requirements.md
- * CA-3: names only in subjectAltName, EKU serverAuth, keyUsage digitalSignature+keyEncipherment
- * (RSA), CA:FALSE, SKI and AKI; lifetime per CA-2 (default 90 days, never above 397).
+ * CA-3: names only in subjectAltName, EKU serverAuth, keyUsage digitalSignature (plus
+ * keyEncipherment for an RSA key), CA:FALSE, SKI and AKI; lifetime per CA-2 (default 90 days,
+ * never above 397). The key is ECDSA P-256 unless RSA is asked for (issue #7, keys.ts); the
+ * signature is the root's, sha256WithRSAEncryption either way.
  */
 import forge from 'node-forge';
 import { checkDomain } from '../../../shared/names';
 import { PorticoError } from '../errors';
 import { CLOCK_SKEW_MS, wholeSeconds, type CaMaterial, type PemPair } from './ca';
 import { describeCertificate, type CertDescription } from './cert-info';
-import { generateRsaKeyPair, LEAF_KEY_BITS, privateKeyToPem, toForgePublicKey, type KeyPool, type RsaKeyPair } from './keys';
+import { DEFAULT_LEAF_KEY_TYPE, generateLeafKeyPair, privateKeyToPem, type KeyPair, type KeyPool, type LeafKeyType } from './keys';
 import { ipPermitted } from './name-constraints';
 import { randomSerialHex } from './serial';
 import { signCertificate, utf8Field } from './sign';
+import { subjectKeyIdentifierExtension } from './spki';
 
 /** Default leaf lifetime: Mozilla's recommendation, and the config default (CA-2). */
 export const DEFAULT_LEAF_LIFETIME_DAYS = 90;
@@ -30,8 +33,10 @@ export interface LeafRequest {
   lifetimeDays?: number;
   /** The issuing time. Default now. */
   now?: Date;
-  /** Pre-generated keys; without one a key is generated on the spot. */
+  /** Pre-generated keys; without one (or when it holds another key type) a key is generated on the spot. */
   keyPool?: KeyPool;
+  /** The leaf key: `ecdsa` (P-256) or `rsa` (2048 bits). Default: the pool's type, else `ecdsa`. */
+  keyType?: LeafKeyType;
 }
 
 /** A signed leaf: the PEM pair to serve and what it says. */
@@ -89,14 +94,23 @@ interface LeafTemplate {
   commonName: string | undefined;
 }
 
-function buildAndSign(ca: CaMaterial, template: LeafTemplate, key: RsaKeyPair): IssuedLeaf {
+/**
+ * keyUsage by key (CA-3): digitalSignature for the handshake signature; keyEncipherment only for
+ * an RSA key, which TLS 1.2 clients may use for RSA key transport (RFC 5280 §4.2.1.3). For an EC
+ * key it MUST NOT be set (RFC 5480 §3 as updated by RFC 8813); smallstep's leaf template agrees.
+ */
+function keyUsage(key: KeyPair) {
+  const rsa = key.publicKey.asymmetricKeyType === 'rsa';
+  return { name: 'keyUsage', critical: true, digitalSignature: true, ...(rsa && { keyEncipherment: true }) };
+}
+
+function buildAndSign(ca: CaMaterial, template: LeafTemplate, key: KeyPair): IssuedLeaf {
   const now = wholeSeconds(template.now);
   const notBefore = new Date(now.getTime() - CLOCK_SKEW_MS);
   // notAfter − notBefore never exceeds the cap, skew included.
   const notAfter = new Date(Math.min(now.getTime() + template.lifetimeDays * DAY_MS, notBefore.getTime() + MAX_LEAF_LIFETIME_DAYS * DAY_MS));
 
   const cert = forge.pki.createCertificate();
-  cert.publicKey = toForgePublicKey(key.publicKey);
   cert.serialNumber = randomSerialHex();
   cert.validity.notBefore = notBefore;
   cert.validity.notAfter = notAfter;
@@ -108,21 +122,24 @@ function buildAndSign(ca: CaMaterial, template: LeafTemplate, key: RsaKeyPair): 
   cert.setIssuer(ca.cert.subject.attributes);
   cert.setExtensions([
     { name: 'basicConstraints', critical: true, cA: false },
-    { name: 'keyUsage', critical: true, digitalSignature: true, keyEncipherment: true },
+    keyUsage(key),
     { name: 'extKeyUsage', serverAuth: true },
     {
       name: 'subjectAltName',
       altNames: [...template.domains.map((value) => ({ type: 2, value })), ...template.ipAddresses.map((ip) => ({ type: 7, ip }))],
     },
-    { name: 'subjectKeyIdentifier' },
+    subjectKeyIdentifierExtension(key.publicKey),
     { name: 'authorityKeyIdentifier', keyIdentifier: forge.util.hexToBytes(ca.subjectKeyId.replace(/:/g, '')) },
   ]);
-  const signed = signCertificate(cert, ca.privateKey, { issuerName: ca.subjectName });
+  const signed = signCertificate({ layout: cert, subjectPublicKey: key.publicKey, issuerName: ca.subjectName }, ca.privateKey);
   return { certPem: signed.pem, keyPem: privateKeyToPem(key.privateKey), info: describeCertificate(signed.x509) };
 }
 
-async function takeKey(pool: KeyPool | undefined): Promise<RsaKeyPair> {
-  return pool ? pool.take() : generateRsaKeyPair(LEAF_KEY_BITS);
+/** A key of the requested type: the pool's when it holds that type, else a fresh one. */
+async function takeKey(request: Pick<LeafRequest, 'keyPool' | 'keyType'>): Promise<KeyPair> {
+  const pool = request.keyPool;
+  const keyType = request.keyType ?? pool?.keyType ?? DEFAULT_LEAF_KEY_TYPE;
+  return pool && pool.keyType === keyType ? pool.take() : generateLeafKeyPair(keyType);
 }
 
 /**
@@ -139,7 +156,7 @@ export async function issueLeaf(ca: CaMaterial, request: LeafRequest): Promise<I
     now: request.now ?? new Date(),
     commonName: domains[0],
   };
-  return buildAndSign(ca, template, await takeKey(request.keyPool));
+  return buildAndSign(ca, template, await takeKey(request));
 }
 
 /**
@@ -159,5 +176,5 @@ export async function signLeafUnchecked(
     now: request.now ?? new Date(),
     commonName: request.commonName ?? request.domains[0],
   };
-  return buildAndSign(ca, template, await takeKey(request.keyPool));
+  return buildAndSign(ca, template, await takeKey(request));
 }

@@ -1,26 +1,35 @@
 /**
- * Signing a certificate forge has laid out. forge signs in JavaScript (~25–70 ms per RSA
- * signature); Node's `crypto.sign` does it natively in about a millisecond (platform-facts.md
- * "Certificates"), so forge only builds the TBSCertificate and assembles the result.
+ * Assembling and signing a certificate. forge lays out the parts it encodes well (Names,
+ * extensions); the subject key comes from Node (spki.ts: forge encodes RSA keys only), and
+ * Node's `crypto.sign` signs natively in about a millisecond where forge takes ~25–70 ms per RSA
+ * signature in JavaScript (platform-facts.md "Certificates").
+ *
+ *   TBSCertificate ::= SEQUENCE { [0] version, serialNumber, signature, issuer, validity,
+ *                                 subject, subjectPublicKeyInfo, [3] extensions }   (RFC 5280 §4.1)
  */
 import { sign, X509Certificate, type KeyObject } from 'node:crypto';
 import forge from 'node-forge';
+import { subjectPublicKeyInfo } from './spki';
 
 const { asn1, pki } = forge;
 
 /** sha256WithRSAEncryption (RFC 4055 §5): PKCS#1 v1.5 with SHA-256, what every client accepts. */
 export const SHA256_WITH_RSA_OID = '1.2.840.113549.1.1.11';
 
-/** TBSCertificate field index of `issuer` (after version, serialNumber, signature; RFC 5280 §4.1). */
-const ISSUER_INDEX = 3;
+/** X.509 v3, encoded as INTEGER 2 (RFC 5280 §4.1.2.1). */
+const VERSION_3 = 2;
 
-// forge exports getTBSCertificate at run time; @types/node-forge does not declare it.
-const getTbsCertificate = (pki as unknown as { getTBSCertificate(cert: forge.pki.Certificate): forge.asn1.Asn1 }).getTBSCertificate;
+// forge exports certificateExtensionsToAsn1 at run time; @types/node-forge does not declare it.
+const extensionsToAsn1 = (pki as unknown as { certificateExtensionsToAsn1(extensions: unknown[]): forge.asn1.Asn1 }).certificateExtensionsToAsn1;
 
-export interface SignOptions {
+export interface CertificateContent {
+  /** Serial number, validity, subject, issuer and extensions, laid out with forge (its `publicKey` is not used). */
+  layout: forge.pki.Certificate;
+  /** The certified key, RSA or EC. */
+  subjectPublicKey: KeyObject;
   /**
    * The issuer Name exactly as the CA certificate encodes its subject. forge re-encodes parsed
-   * names (and double-encodes UTF-8 ones), so leaves copy the CA's bytes instead.
+   * names (and double-encodes UTF-8 ones), so leaves copy the CA's bytes. Default: `layout.issuer`.
    */
   issuerName?: forge.asn1.Asn1;
 }
@@ -31,26 +40,52 @@ export interface SignedCertificate {
   x509: X509Certificate;
 }
 
+const node = (type: number, constructed: boolean, value: string | forge.asn1.Asn1[]) => asn1.create(asn1.Class.UNIVERSAL, type, constructed, value);
+
+/** UTCTime through 2049, GeneralizedTime from 2050 (RFC 5280 §4.1.2.5). */
+function time(date: Date): forge.asn1.Asn1 {
+  return date.getUTCFullYear() < 2050 ? node(asn1.Type.UTCTIME, false, asn1.dateToUtcTime(date)) : node(asn1.Type.GENERALIZEDTIME, false, asn1.dateToGeneralizedTime(date));
+}
+
+/** sha256WithRSAEncryption with its NULL parameters (RFC 4055 §5: "MUST be present"). */
+function sha256WithRsa(): forge.asn1.Asn1 {
+  return node(asn1.Type.SEQUENCE, true, [node(asn1.Type.OID, false, asn1.oidToDer(SHA256_WITH_RSA_OID).getBytes()), node(asn1.Type.NULL, false, '')]);
+}
+
+function tbsCertificate(content: CertificateContent): forge.asn1.Asn1 {
+  const { layout } = content;
+  const fields = [
+    asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, true, [node(asn1.Type.INTEGER, false, asn1.integerToDer(VERSION_3).getBytes())]),
+    node(asn1.Type.INTEGER, false, forge.util.hexToBytes(layout.serialNumber)),
+    sha256WithRsa(),
+    content.issuerName ?? pki.distinguishedNameToAsn1(layout.issuer),
+    node(asn1.Type.SEQUENCE, true, [time(layout.validity.notBefore), time(layout.validity.notAfter)]),
+    pki.distinguishedNameToAsn1(layout.subject),
+    subjectPublicKeyInfo(content.subjectPublicKey),
+  ];
+  if (layout.extensions.length > 0) fields.push(extensionsToAsn1(layout.extensions));
+  return node(asn1.Type.SEQUENCE, true, fields);
+}
+
 /**
- * Sign `cert` (subject, issuer, validity, serial, public key and extensions already set) with
- * `signer`, an RSA private key, and return the finished certificate.
+ * Sign `content` with `signer`, an RSA private key (the root's: the signature algorithm follows
+ * the issuer's key, so even an ECDSA leaf is sha256WithRSAEncryption), and return the finished
+ * certificate, parsed back by OpenSSL.
  */
-export function signCertificate(cert: forge.pki.Certificate, signer: KeyObject, options: SignOptions = {}): SignedCertificate {
+export function signCertificate(content: CertificateContent, signer: KeyObject): SignedCertificate {
   if (signer.type !== 'private' || signer.asymmetricKeyType !== 'rsa') {
     throw new Error('certificates are signed with an RSA private key');
   }
-  cert.signatureOid = SHA256_WITH_RSA_OID;
-  cert.siginfo.algorithmOid = SHA256_WITH_RSA_OID;
-  cert.siginfo.parameters = undefined;
-  cert.signatureParameters = undefined;
-
-  const tbs = getTbsCertificate(cert);
-  if (options.issuerName && Array.isArray(tbs.value)) tbs.value[ISSUER_INDEX] = options.issuerName;
-  const tbsDer = Buffer.from(asn1.toDer(tbs).getBytes(), 'binary');
-
-  cert.tbsCertificate = tbs;
-  cert.signature = sign('sha256', tbsDer, signer).toString('binary');
-  const der = Buffer.from(asn1.toDer(pki.certificateToAsn1(cert)).getBytes(), 'binary');
+  const tbs = tbsCertificate(content);
+  const tbsDer = asn1.toDer(tbs).getBytes();
+  const signature = sign('sha256', Buffer.from(tbsDer, 'binary'), signer).toString('binary');
+  const certificate = node(asn1.Type.SEQUENCE, true, [
+    tbs,
+    sha256WithRsa(),
+    // signatureValue: a BIT STRING with no unused bits (RFC 5280 §4.1.1.3).
+    node(asn1.Type.BITSTRING, false, `\x00${signature}`),
+  ]);
+  const der = Buffer.from(asn1.toDer(certificate).getBytes(), 'binary');
   const x509 = new X509Certificate(der);
   return { der, pem: x509.toString(), x509 };
 }

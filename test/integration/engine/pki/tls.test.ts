@@ -89,6 +89,7 @@ describe('a leaf outside the root’s name constraints (test-only signer) is ref
     { name: 'an IP SAN 10.0.0.1 next to a good name', request: { domains: ['web.localhost'], ipAddresses: ['10.0.0.1'] }, servername: 'web.localhost' },
   ])('$name', async ({ request, servername }) => {
     const rogue = await signLeafUnchecked(root.ca, { ...request, keyPool: pool });
+    expect(rogue.info).toMatchObject({ keyType: 'EC', keyCurve: 'P-256' });
     const outcome = await handshake(await serve(rogue), servername);
     // Node has no code for X509_V_ERR_PERMITTED_VIOLATION; OpenSSL's reason is the message.
     expect(outcome).toEqual({ ok: false, code: 'UNSPECIFIED', message: 'permitted subtree violation' });

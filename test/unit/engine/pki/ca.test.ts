@@ -96,6 +96,7 @@ describe('caFromPem', () => {
 
   it.each([
     { name: 'a leaf instead of a CA', make: async (test: TestCa) => ({ certPem: (await signLeafUnchecked(test.ca, { domains: ['web.localhost'] })).certPem, keyPem: test.pem.keyPem }), file: 'root.pem', text: /not a Portico root/ },
+    { name: 'an RSA leaf instead of a CA', make: async (test: TestCa) => ({ certPem: (await signLeafUnchecked(test.ca, { domains: ['web.localhost'], keyType: 'rsa' })).certPem, keyPem: test.pem.keyPem }), file: 'root.pem', text: /not a Portico root/ },
     { name: 'a certificate that is not PEM', make: async (test: TestCa) => ({ certPem: 'hello', keyPem: test.pem.keyPem }), file: 'root.pem', text: /not a readable PEM certificate/ },
     { name: 'a truncated key', make: async (test: TestCa) => ({ certPem: test.pem.certPem, keyPem: test.pem.keyPem.slice(0, 400) }), file: 'root-key.pem', text: /not a readable private key/ },
     { name: 'the key of another root', make: async (test: TestCa) => ({ certPem: test.pem.certPem, keyPem: (await generateRoot({ suffixes: ['.test'], keyBits: 2048 })).keyPem }), file: 'root-key.pem', text: /does not belong to the CA certificate/ },

@@ -57,6 +57,16 @@ describe('describeCertificate', () => {
     expect(info.permitted).toBeUndefined();
   });
 
+  it.each([
+    { name: 'an ECDSA leaf (the default): EC 256 on P-256', keyType: undefined, expected: { keyType: 'EC', keyBits: 256, keyCurve: 'P-256' } },
+    { name: 'an RSA leaf: RSA 2048, no curve', keyType: 'rsa' as const, expected: { keyType: 'RSA', keyBits: 2048 } },
+  ])('describes the key of $name', async ({ keyType, expected }) => {
+    const leaf = await signLeafUnchecked(root.ca, { domains: ['a.localhost'], ...(keyType && { keyType }) });
+    const info = describeCertificate(leaf.certPem);
+    expect(info).toMatchObject({ ...expected, isCa: false });
+    if (!('keyCurve' in expected)) expect(info.keyCurve).toBeUndefined();
+  });
+
   it('throws on something that is not a certificate', () => {
     expect(() => describeCertificate('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n')).toThrow();
   });

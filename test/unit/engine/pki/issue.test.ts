@@ -1,11 +1,26 @@
-import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { createHash, createPrivateKey, X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueLeaf, MAX_LEAF_LIFETIME_DAYS, signLeafUnchecked, type IssuedLeaf } from '../../../../main/engine/pki/issue';
-import { generateRsaKeyPair, KeyPool, type RsaKeyPair } from '../../../../main/engine/pki/keys';
+import { generateLeafKeyPair, KeyPool, type KeyPair, type LeafKeyType } from '../../../../main/engine/pki/keys';
 import { PorticoError } from '../../../../main/engine/errors';
 import { DAY_MS, makeTempHome, makeTestCa, opensslText, opensslVerify, serialDerBytes, type TempHome, type TestCa } from './fixture';
 
 const SERVER_AUTH = '1.3.6.1.5.5.7.3.1';
+
+/**
+ * The SKI computed without the product's ASN.1 code: SHA-1 of the EC point 0x04 || X || Y
+ * (SEC 1 §2.3.3) taken from the key's JWK, or of the PKCS#1 RSAPublicKey.
+ */
+function expectedSki(certPem: string): string {
+  const key = new X509Certificate(certPem).publicKey;
+  let bits: Buffer;
+  if (key.asymmetricKeyType === 'rsa') bits = key.export({ type: 'pkcs1', format: 'der' });
+  else {
+    const jwk = key.export({ format: 'jwk' });
+    bits = Buffer.concat([Buffer.from([4]), Buffer.from(jwk.x ?? '', 'base64url'), Buffer.from(jwk.y ?? '', 'base64url')]);
+  }
+  return (createHash('sha1').update(bits).digest('hex').toUpperCase().match(/../g) ?? []).join(':');
+}
 /** The real clock (openssl verifies at it), in whole seconds like X.509 times. */
 const NOW = new Date(Math.floor(Date.now() / 1000) * 1000);
 
@@ -45,20 +60,27 @@ describe('issueLeaf: the leaf profile (CA-3)', () => {
     expect(x509.issuer).toBe(root.ca.x509.subject);
   });
 
-  it('is an RSA-2048 end-entity certificate for serverAuth, signed by the root with SHA-256', () => {
+  it('is an ECDSA P-256 end-entity certificate for serverAuth, signed by the RSA root with SHA-256', () => {
     const x509 = new X509Certificate(leaf.certPem);
     expect(x509.ca).toBe(false);
-    expect(leaf.info).toMatchObject({ keyType: 'RSA', keyBits: 2048, isCa: false });
+    expect(x509.publicKey.asymmetricKeyType).toBe('ec');
+    expect(x509.publicKey.asymmetricKeyDetails).toEqual({ namedCurve: 'prime256v1' });
+    expect(leaf.info).toMatchObject({ keyType: 'EC', keyBits: 256, keyCurve: 'P-256', isCa: false });
     expect(x509.keyUsage).toEqual([SERVER_AUTH]);
     expect(x509.checkIssued(root.ca.x509)).toBe(true);
     expect(x509.verify(root.ca.x509.publicKey)).toBe(true);
     expect(x509.checkPrivateKey(createPrivateKey(leaf.keyPem))).toBe(true);
   });
 
-  it('points its AKI at the root’s SKI and has its own SKI', () => {
+  it('points its AKI at the root’s SKI and has its own SKI: SHA-1 of its EC key bits', () => {
     expect(leaf.info.authorityKeyId).toBe(root.ca.subjectKeyId);
-    expect(leaf.info.subjectKeyId).toMatch(/^([0-9A-F]{2}:){19}[0-9A-F]{2}$/);
+    expect(leaf.info.subjectKeyId).toBe(expectedSki(leaf.certPem));
     expect(leaf.info.subjectKeyId).not.toBe(root.ca.subjectKeyId);
+  });
+
+  it('keeps its key as PKCS#8 PEM', () => {
+    expect(leaf.keyPem.startsWith('-----BEGIN PRIVATE KEY-----\n')).toBe(true);
+    expect(createPrivateKey(leaf.keyPem).asymmetricKeyDetails).toEqual({ namedCurve: 'prime256v1' });
   });
 
   it('has a positive serial whose first DER byte is below 0x80', () => {
@@ -75,12 +97,16 @@ describe('issueLeaf: the leaf profile (CA-3)', () => {
 
   it('shows every extension as expected in openssl', async () => {
     const text = await opensslText(home.dir, leaf.certPem);
-    expect(text).toContain('Public-Key: (2048 bit)');
+    expect(text).toContain('Public Key Algorithm: id-ecPublicKey');
+    expect(text).toContain('Public-Key: (256 bit)');
+    expect(text).toContain('ASN1 OID: prime256v1');
+    expect(text).toContain('NIST CURVE: P-256');
     expect(text).toContain('Signature Algorithm: sha256WithRSAEncryption');
+    expect(text).not.toMatch(/sha1|ecdsa-with/i);
     expect(text).toMatch(/X509v3 Basic Constraints: critical\s+CA:FALSE\n/);
-    expect(text).toMatch(/X509v3 Key Usage: critical\s+Digital Signature, Key Encipherment\n/);
+    expect(text).toMatch(/X509v3 Key Usage: critical\s+Digital Signature\n/);
     expect(text).toMatch(/X509v3 Extended Key Usage: \s*\n\s+TLS Web Server Authentication\n/);
-    expect(text).toMatch(/X509v3 Subject Key Identifier: \s*\n\s+[0-9A-F:]{59}\n/);
+    expect(text).toContain(`X509v3 Subject Key Identifier: \n                ${expectedSki(leaf.certPem)}\n`);
     expect(text).toContain(`X509v3 Authority Key Identifier: \n                ${root.ca.subjectKeyId}`);
     expect(text).not.toContain('Name Constraints');
   });
@@ -92,6 +118,43 @@ describe('issueLeaf: the leaf profile (CA-3)', () => {
   ])('$name', async ({ lifetimeDays, span }) => {
     const issued = await issueLeaf(root.ca, { domains: ['web.localhost'], lifetimeDays, now: NOW, keyPool: pool });
     expect(Date.parse(issued.info.notAfter) - Date.parse(issued.info.notBefore)).toBe(span);
+  });
+});
+
+describe('issueLeaf: the RSA-2048 option', () => {
+  it('issues an RSA-2048 leaf with keyEncipherment when asked, from an ECDSA pool too', async () => {
+    const rsa = await issueLeaf(root.ca, { domains: ['web.localhost'], keyType: 'rsa', keyPool: pool });
+    expect(rsa.info).toMatchObject({ keyType: 'RSA', keyBits: 2048, isCa: false, authorityKeyId: root.ca.subjectKeyId });
+    expect(rsa.info.keyCurve).toBeUndefined();
+    expect(rsa.info.subjectKeyId).toBe(expectedSki(rsa.certPem));
+    expect(new X509Certificate(rsa.certPem).checkPrivateKey(createPrivateKey(rsa.keyPem))).toBe(true);
+    const text = await opensslText(home.dir, rsa.certPem);
+    expect(text).toContain('Public-Key: (2048 bit)');
+    expect(text).toMatch(/X509v3 Key Usage: critical\s+Digital Signature, Key Encipherment\n/);
+    const verified = await opensslVerify(home.dir, root.pem.certPem, rsa.certPem, ['-purpose', 'sslserver', '-verify_hostname', 'web.localhost']);
+    expect(verified.code).toBe(0);
+  });
+
+  it('takes its keys from an RSA pool without being asked', async () => {
+    const rsaPool = new KeyPool({ size: 1, keyType: 'rsa' });
+    try {
+      const issued = await issueLeaf(root.ca, { domains: ['web.localhost'], keyPool: rsaPool });
+      expect(issued.info).toMatchObject({ keyType: 'RSA', keyBits: 2048 });
+    } finally {
+      await rsaPool.close();
+    }
+  });
+
+  it.each([
+    { name: 'an ECDSA pool is not used for an RSA leaf', poolType: 'ecdsa' as const, keyType: 'rsa' as const, fromPool: 0, info: { keyType: 'RSA', keyBits: 2048 } },
+    { name: 'an RSA pool is not used for an ECDSA leaf', poolType: 'rsa' as const, keyType: 'ecdsa' as const, fromPool: 0, info: { keyType: 'EC', keyBits: 256 } },
+    { name: 'a pool of the asked type is used', poolType: 'ecdsa' as const, keyType: 'ecdsa' as const, fromPool: 1, info: { keyType: 'EC', keyBits: 256 } },
+  ])('$name', async ({ poolType, keyType, fromPool, info }) => {
+    const asked: LeafKeyType[] = [];
+    const watched = new KeyPool({ keyType: poolType, generate: (type): Promise<KeyPair> => (asked.push(type), generateLeafKeyPair(type)) });
+    const issued = await issueLeaf(root.ca, { domains: ['web.localhost'], keyType, keyPool: watched });
+    expect(issued.info).toMatchObject(info);
+    expect(asked).toHaveLength(fromPool);
   });
 });
 
@@ -125,8 +188,10 @@ describe('the root’s name constraints bind even a leaf it signs (CA-5, test-on
     { name: 'evil.com', request: { domains: ['evil.com'] } },
     { name: 'a public name hidden among good ones', request: { domains: ['web.localhost', 'www.example.com'] } },
     { name: 'a private IP SAN 10.0.0.1', request: { domains: ['web.localhost'], ipAddresses: ['10.0.0.1'] } },
+    { name: 'an RSA leaf for evil.com', request: { domains: ['evil.com'], keyType: 'rsa' as const } },
   ])('openssl rejects $name (permitted subtree violation)', async ({ request }) => {
     const rogue = await signLeafUnchecked(root.ca, { ...request, keyPool: pool });
+    expect(rogue.info.keyType).toBe('keyType' in request ? 'RSA' : 'EC');
     const result = await opensslVerify(home.dir, root.pem.certPem, rogue.certPem);
     expect(result.code).not.toBe(0);
     expect(result.stdout + result.stderr).toContain('permitted subtree violation');
@@ -136,8 +201,8 @@ describe('the root’s name constraints bind even a leaf it signs (CA-5, test-on
 describe('issueLeaf refuses before signing', () => {
   /** A pool whose generator records every key it is asked for: a refusal must not take one. */
   function watchedPool() {
-    const asked: number[] = [];
-    const watched = new KeyPool({ generate: (bits): Promise<RsaKeyPair> => (asked.push(bits), generateRsaKeyPair(bits)) });
+    const asked: LeafKeyType[] = [];
+    const watched = new KeyPool({ generate: (keyType): Promise<KeyPair> => (asked.push(keyType), generateLeafKeyPair(keyType)) });
     return { asked, watched };
   }
 

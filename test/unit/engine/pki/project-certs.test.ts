@@ -90,6 +90,48 @@ describe('ensureProjectCert', () => {
   });
 });
 
+describe('an RSA leaf written before leaves became ECDSA (issue #7)', () => {
+  /** What the RSA-only versions wrote: an RSA-2048 leaf with keyEncipherment, same paths. */
+  async function writeOldRsaLeaf(now = new Date()) {
+    const old = await issueLeaf(root.ca, { domains: web.domains, keyType: 'rsa', now, keyPool: pool });
+    await writeProjectCert(home.paths, 'web', old);
+    return old;
+  }
+
+  it('still loads, key and certificate matched', async () => {
+    const old = await writeOldRsaLeaf();
+    const loaded = await loadProjectCert(home.paths, 'web');
+    expect(loaded).toEqual(old);
+    expect(loaded?.info).toMatchObject({ keyType: 'RSA', keyBits: 2048 });
+  });
+
+  it('is kept, not reissued, while it is still good', async () => {
+    const old = await writeOldRsaLeaf();
+    const result = await ensureProjectCert(home.paths, root.ca, web, { keyPool: pool, now: new Date(Date.now() + 30 * DAY_MS) });
+    expect(result).toMatchObject({ renewed: false, reason: null });
+    expect(result.certPem).toBe(old.certPem);
+    expect(result.info.keyType).toBe('RSA');
+  });
+
+  it('is replaced by an ECDSA P-256 leaf when it is renewed', async () => {
+    await writeOldRsaLeaf();
+    const result = await ensureProjectCert(home.paths, root.ca, web, { keyPool: pool, now: new Date(Date.now() + 61 * DAY_MS) });
+    expect(result).toMatchObject({ renewed: true, reason: 'lifetime' });
+    expect(result.info).toMatchObject({ keyType: 'EC', keyBits: 256, keyCurve: 'P-256' });
+    expect(await loadProjectCert(home.paths, 'web')).toMatchObject({ certPem: result.certPem, keyPem: result.keyPem });
+  });
+
+  it.each([
+    { name: 'an EC key next to the RSA certificate', certType: 'rsa' as const, keyType: 'ecdsa' as const },
+    { name: 'an RSA key next to the EC certificate', certType: 'ecdsa' as const, keyType: 'rsa' as const },
+  ])('is not paired with $name', async ({ certType, keyType }) => {
+    const cert = await issueLeaf(root.ca, { domains: ['a.localhost'], keyType: certType, keyPool: pool });
+    const key = await issueLeaf(root.ca, { domains: ['b.localhost'], keyType, keyPool: pool });
+    await writeProjectCert(home.paths, 'web', { certPem: cert.certPem, keyPem: key.keyPem });
+    expect(await loadProjectCert(home.paths, 'web')).toBeNull();
+  });
+});
+
 describe('loadProjectCert / writeProjectCert / removeProjectCert', () => {
   it('returns null when nothing is there', async () => {
     expect(await loadProjectCert(home.paths, 'web')).toBeNull();
