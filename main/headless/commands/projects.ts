@@ -68,10 +68,11 @@ function describe(project: Project): string {
 const add: Command = {
   name: 'add',
   summary: 'add a project: a name and the dev server behind it',
-  usage: `portico add <name> (--port <n> | --upstream <url>) [--domain <d>]... [--no-https]
+  usage: `portico add <name> (<port> | <url> | --port <n> | --upstream <url>) [--domain <d>]... [--no-https]
               [--hsts off|dev|production] [--no-secure-cookies] [--host-header preserve|upstream] [--json]
 
   <name>            a lower-case slug; the default domain is <name>.localhost
+  <port> | <url>    the dev server, as with --port or --upstream: \`portico add web 5173\`
   --port <n>        the dev server's port on this machine (upstream http://localhost:<n>)
   --upstream <url>  the dev server's origin instead, e.g. http://127.0.0.1:3000
   --domain <d>      a domain to serve (repeatable); the first is the primary
@@ -88,11 +89,15 @@ const add: Command = {
     'no-secure-cookies': { type: 'boolean' },
     'host-header': { type: 'string' },
   },
-  positionals: { min: 1, max: 1 },
+  positionals: { min: 1, max: 2 },
   async run({ positionals, values }, context) {
-    const port = str(values.port);
-    const upstream = str(values.upstream);
-    if ((port === undefined) === (upstream === undefined)) throw new UsageError('give exactly one of --port <n> or --upstream <url>');
+    // `portico add web 5173` and `portico add web http://127.0.0.1:3000` read as the flags would.
+    const target = positionals[1];
+    const targetIsPort = target !== undefined && /^\d+$/.test(target);
+    const port = str(values.port) ?? (targetIsPort ? target : undefined);
+    const upstream = str(values.upstream) ?? (target !== undefined && !targetIsPort ? target : undefined);
+    const given = [values.port, values.upstream, target].filter((value) => value !== undefined).length;
+    if (given !== 1) throw new UsageError('give the dev server once: a port (`portico add web 5173`), --port <n> or --upstream <url>');
     const service = await openService(context);
     const hsts = str(values.hsts);
     const hostHeader = str(values['host-header']);

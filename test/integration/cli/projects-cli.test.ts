@@ -79,6 +79,11 @@ describe('portico project commands', () => {
     });
   });
 
+  it('takes the dev server as a second word: a port or an origin', async () => {
+    expect(await runCliJson<ListedProject>(['add', 'web', '5173'], env)).toMatchObject({ name: 'web', upstream: 'http://localhost:5173' });
+    expect(await runCliJson<ListedProject>(['add', 'api', 'http://127.0.0.1:3000'], env)).toMatchObject({ name: 'api', upstream: 'http://127.0.0.1:3000' });
+  });
+
   describe('refuses bad input and leaves the config byte-for-byte unchanged', () => {
     const cases: Array<{ name: string; args: string[]; code: string; exit?: number }> = [
       { name: 'invalid name', args: ['add', 'Bad_Name', '--port', '3000'], code: 'E_INVALID_NAME' },
@@ -87,6 +92,8 @@ describe('portico project commands', () => {
       { name: 'port 0', args: ['add', 'zero', '--port', '0'], code: 'E_INVALID_PORT' },
       { name: 'port 70000', args: ['add', 'big', '--port', '70000'], code: 'E_INVALID_PORT' },
       { name: 'port not a number', args: ['add', 'nan', '--port', 'abc'], code: 'E_INVALID_PORT' },
+      { name: 'port 70000 as the second word', args: ['add', 'big', '70000'], code: 'E_INVALID_PORT' },
+      { name: 'a second word that is neither port nor URL', args: ['add', 'odd', 'abc'], code: 'E_INVALID_UPSTREAM' },
       { name: 'domain outside the constraints', args: ['add', 'evil', '--port', '3000', '--domain', 'evil.com'], code: 'E_DOMAIN_NOT_PERMITTED' },
       { name: 'bare suffix', args: ['add', 'bare', '--port', '3000', '--domain', 'test'], code: 'E_INVALID_DOMAIN' },
       { name: 'second-level wildcard', args: ['add', 'wild', '--port', '3000', '--domain', '*.localhost'], code: 'E_INVALID_DOMAIN' },
@@ -111,7 +118,7 @@ describe('portico project commands', () => {
     it('usage errors exit 2 without touching anything', async () => {
       expect((await runCli(['add', 'web', '--port', '5173'], env)).code).toBe(0);
       const before = await readFile(configPath());
-      for (const args of [['add', 'x'], ['add', 'x', '--port', '1', '--upstream', 'http://localhost:1'], ['add', 'x', '--bogus'], ['https', 'web', 'maybe'], ['frobnicate']]) {
+      for (const args of [['add', 'x'], ['add', 'x', '--port', '1', '--upstream', 'http://localhost:1'], ['add', 'x', '5173', '--port', '5173'], ['add', 'x', '1', '2'], ['add', 'x', '--bogus'], ['https', 'web', 'maybe'], ['frobnicate']]) {
         const result = await runCli(args, env);
         expect(result.code, args.join(' ')).toBe(2);
       }
