@@ -71,7 +71,7 @@ export async function revertLedger(deps: RevertDeps): Promise<RevertResult> {
     for (const receipt of start.hosts) {
       try {
         const result = await removeRecordedHosts(receipt, hostsDeps);
-        steps.push({ kind: 'hosts', target: receipt.path, ok: true, detail: result.changed ? `removed the Portico block (${receipt.names.length} names)` : 'no Portico block left' });
+        steps.push({ kind: 'hosts', target: receipt.path, ok: true, detail: result.changed ? `removed the Portico block (${receipt.names.length} ${receipt.names.length === 1 ? 'name' : 'names'})` : 'no Portico block left' });
       } catch (error) {
         steps.push(failed('hosts', receipt.path, error));
       }
