@@ -33,7 +33,7 @@ export const CertSummarySchema = z.object({
   fingerprint256: z.string(),
   /** Issuer common name. */
   issuer: z.string(),
-  /** Key algorithm and size, e.g. `RSA 2048`. */
+  /** Key algorithm and size or curve, e.g. `ECDSA P-256` or `RSA 2048`. */
   key: z.string(),
 });
 export type CertSummary = z.infer<typeof CertSummarySchema>;

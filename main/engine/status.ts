@@ -33,7 +33,8 @@ export function certSummary(info: CertDescription, now: Date): CertSummary {
     daysLeft: Math.floor((Date.parse(info.notAfter) - now.getTime()) / DAY_MS),
     fingerprint256: info.fingerprint256,
     issuer: issuerCn,
-    key: `${info.keyType} ${info.keyBits}`,
+    // "ECDSA P-256" as browsers' certificate viewers name it; "RSA 2048" for RSA keys.
+    key: info.keyCurve ? `ECDSA ${info.keyCurve}` : `${info.keyType} ${info.keyBits}`,
   };
 }
 
