@@ -6,6 +6,7 @@
 import type { BrowserFigures } from './phases/browser';
 import type { CertificateFigures } from './phases/certificates';
 import type { LoadFigures, Trio } from './phases/load';
+import type { MemoryFigures } from './phases/memory';
 import type { StartupFigures } from './phases/startup';
 import { median, ratio, round } from './lib/stats';
 
@@ -14,6 +15,7 @@ export interface BenchFigures {
   browser: BrowserFigures | null;
   certificates: CertificateFigures | null;
   startup: StartupFigures | null;
+  memory?: MemoryFigures | null;
 }
 
 export interface Verdict {
@@ -77,6 +79,15 @@ export function verdicts(figures: BenchFigures): Verdict[] {
     const large = s.lookupNs['10000'];
     out.push(verdict('route lookup, 10 000 projects / 10 projects', small && large ? large / small : null, '×', '<=', 3));
   }
+  if (figures.memory && figures.memory.runs.length > 0) {
+    const runs = figures.memory.runs;
+    const of = (pick: (run: (typeof runs)[number]) => number | null | undefined) => medianOf(runs.map((run) => pick(run) ?? null));
+    out.push(verdict('memory: peak RSS under load (median)', of((r) => (r.peak === null ? null : r.peak / MB)), 'MB', '<=', 100));
+    out.push(verdict('memory: idle RSS (median)', of((r) => (r.idle ? r.idle.rss / MB : null)), 'MB', '<=', 60));
+    out.push(verdict('memory: RSS after the load, above idle (median)', of((r) => (r.after && r.idle ? (r.after.rss - r.idle.rss) / MB : null)), 'MB', '<=', 15));
+    const perProject = medianOf(figures.memory.perProject.map((p) => (p.perProjectBytes === null ? null : p.perProjectBytes / 1024)));
+    out.push(verdict(`memory: per project (${figures.memory.perProject[0]?.projects ?? '-'} projects, median)`, perProject, 'KB', '<=', 50));
+  }
   return out;
 }
 
@@ -136,6 +147,15 @@ export function renderReport(figures: BenchFigures, checks: Verdict[]): string {
     lines.push(
       `start-up, ${s.projects} projects: first start ${cell(s.coldMs)} ms (every certificate issued ${cell(s.coldAllIssuedMs)} ms later; a handshake right away ${cell(s.coldFirstHandshakeMs)} ms), certificates on disk ${cell(medianOf(s.warmMs))} ms`,
       `scale: ${s.scale.projects} projects listening after ${cell(s.scale.startupMs)} ms, RSS ${cell((s.scale.rssBytes ?? Number.NaN) / MB, 1)} MB (one project: ${cell((s.scale.oneProjectRssBytes ?? Number.NaN) / MB, 1)} MB); route lookup ${Object.entries(s.lookupNs).map(([size, ns]) => `${size}: ${ns.toFixed(0)} ns`).join(', ')}`,
+      '',
+    );
+  }
+  if (figures.memory) {
+    const m = figures.memory;
+    const list = (values: Array<number | null | undefined>) => `[${values.map((v) => cell(v == null ? null : v / MB, 1)).join(', ')}]`;
+    lines.push(
+      `memory, MB per repetition: idle ${list(m.runs.map((r) => r.idle?.rss))} (anonymous ${list(m.runs.map((r) => r.idle?.anon))}), idle 10 s ${list(m.runs.map((r) => r.idleSettled?.rss))}, peak ${list(m.runs.map((r) => r.peak))}, after ${list(m.runs.map((r) => r.after?.rss))}, after 30 s ${list(m.runs.map((r) => r.afterSettled?.rss))}`,
+      `memory per project, KB: [${m.perProject.map((p) => cell(p.perProjectBytes === null ? null : p.perProjectBytes / 1024, 1)).join(', ')}]`,
       '',
     );
   }

@@ -4,7 +4,9 @@
  * and how to read it. Loopback only; every phase is bounded in time.
  *
  *   npm run bench -- [--seconds 10] [--connections 50] [--repeat 1] [--loads 5]
- *                    [--only load,browser,certificates,startup] [--kinds ka,large,h2,new,ws,seq] [--node]
+ *                    [--only load,browser,certificates,startup,memory] [--kinds ka,large,h2,new,ws,seq] [--node]
+ *                    [--scale 1000] [--pause 10]   (memory: projects of the per-project figure, 0 skips
+ *                    it; seconds of quiet after each load)
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -16,10 +18,13 @@ import { REPO_ROOT } from './lib/procs';
 import { runBrowser } from './phases/browser';
 import { runCertificates } from './phases/certificates';
 import { runLoads } from './phases/load';
+import { runMemory } from './phases/memory';
 import { startBenchServers } from './phases/setup';
 import { runStartup } from './phases/startup';
 import { renderReport, verdicts, type BenchFigures } from './report';
 
+// The default run. `--only memory` (phases/memory.ts) is not in it, the load phase measuring
+// memory too: it is Portico's memory alone, each figure per repetition.
 const PHASES = ['load', 'browser', 'certificates', 'startup'] as const;
 
 const { values } = parseArgs({
@@ -31,6 +36,8 @@ const { values } = parseArgs({
     only: { type: 'string', default: PHASES.join(',') },
     node: { type: 'boolean', default: false },
     kinds: { type: 'string' },
+    scale: { type: 'string', default: '1000' },
+    pause: { type: 'string', default: '10' },
   },
 });
 
@@ -46,7 +53,7 @@ async function main(): Promise<void> {
   log(`load generators: HTTP/1.1 ${tools.wrk ? 'wrk' : 'node'}, HTTP/2 ${tools.h2load ? 'h2load' : 'node'}, websockets node; load average ${loadavg().map((n) => n.toFixed(2)).join(' ')}`);
   log('building the portico bundle…');
   const entry = await buildPortico();
-  const figures: BenchFigures = { loads: [], browser: null, certificates: null, startup: null };
+  const figures: BenchFigures = { loads: [], browser: null, certificates: null, startup: null, memory: null };
 
   if (only.has('load') || only.has('browser') || only.has('startup')) {
     const servers = await startBenchServers(entry);
@@ -69,6 +76,9 @@ async function main(): Promise<void> {
     } finally {
       await servers.close();
     }
+  }
+  if (only.has('memory')) {
+    figures.memory = await runMemory(entry, tools, { seconds, connections, repeat, scaleProjects: Number(values.scale), pauseMs: Number(values.pause) * 1000, log, ...(values.kinds !== undefined && { kinds: new Set(values.kinds.split(',')) }) });
   }
   if (only.has('certificates')) {
     log('certificate issuance:');

@@ -101,6 +101,18 @@ export async function rssBytes(pid: number): Promise<number | null> {
   }
 }
 
+/** RSS split as Linux reports it: anonymous memory (heap, buffers) and file-backed pages (the node binary, shared with every node process). */
+export async function rssParts(pid: number): Promise<{ rss: number; anon: number; file: number } | null> {
+  try {
+    const status = await readFile(`/proc/${pid}/status`, 'utf8');
+    const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN) * 1024;
+    const parts = { rss: kb('VmRSS'), anon: kb('RssAnon'), file: kb('RssFile') + kb('RssShmem') };
+    return Number.isFinite(parts.rss) ? parts : null;
+  } catch {
+    return null;
+  }
+}
+
 /** CPU time (user + system) a process has used, in milliseconds (Linux /proc, 10 ms ticks), or null. */
 export async function cpuMs(pid: number): Promise<number | null> {
   try {

@@ -55,6 +55,10 @@ export async function runLoads(servers: BenchServers, tools: Tools, options: Loa
     baseline: { url: `https://${BENCH_HOST}:${servers.baselinePort}${path}`, connectHost: '127.0.0.1', caFile: servers.caFile },
   });
 
+  // Idle means idle: ten seconds after start-up and the first request, by which time Portico has
+  // given start-up's garbage back (proxy/idle-collector.ts). `--only memory` also reports the
+  // figure two seconds after the first request.
+  await sleep(10_000);
   const porticoPeak = sampleRss(servers.portico.child.pid);
   const baselinePeak = sampleRss(servers.baseline.pid);
   const idle = await rssBytes(servers.portico.child.pid);

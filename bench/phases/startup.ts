@@ -27,7 +27,7 @@ export interface StartupFigures {
   lookupNs: Record<string, number>;
 }
 
-function projects(count: number, upstreamPort: number): BenchProject[] {
+export function projects(count: number, upstreamPort: number): BenchProject[] {
   return Array.from({ length: count }, (_, i) => {
     const name = `p${String(i).padStart(4, '0')}`;
     return { name, domains: [`${name}.localhost`], upstream: `http://localhost:${upstreamPort}` };
@@ -46,14 +46,14 @@ function handshake(port: number, servername: string, ca: Buffer): Promise<number
   });
 }
 
-async function homeWithCa(): Promise<{ dir: string; cleanup(): Promise<void> }> {
+export async function homeWithCa(): Promise<{ dir: string; cleanup(): Promise<void> }> {
   const home = await tempDir('portico-bench-start-');
   await createEngineParts({ dataDir: home.dir }).ca.get();
   return home;
 }
 
 /** Certificates for many projects, fast: one key shared by all (fine for a bench, never for real). */
-async function issueMany(home: string, list: readonly BenchProject[]): Promise<void> {
+export async function issueMany(home: string, list: readonly BenchProject[]): Promise<void> {
   const parts = createEngineParts({ dataDir: home });
   const { ca } = await parts.ca.get();
   const key = await generateRsaKeyPair(LEAF_KEY_BITS);

@@ -16,6 +16,7 @@ import { createHealthMonitor } from './health/monitor';
 import { createEngineParts, type EngineOptions } from './index';
 import { claimEngine } from './instance';
 import { KeyPool, secureKeyFiles } from './pki';
+import { startIdleCollector } from './proxy/idle-collector';
 import { createProxyServer, type ListeningInfo, type ProxyServer } from './proxy/server';
 import { routeTableFromProjects } from './proxy/router';
 import { intermediateTlsOptions } from './proxy/tls-profile';
@@ -289,6 +290,10 @@ export async function startEngine(options: StartOptions): Promise<RunningEngine>
     };
     const onTrustError = (error: unknown) => log(`trust after CA rotation: ${toErrorShape(error).message}`);
     const handlers = createService({ ...parts, ca: followRotation(parts.ca, trust, onTrustError), keyPool, extensions });
+    // Start-up's garbage (config parsing, certificates checked, a CA made) and every burst of
+    // requests are given back once the engine is quiet (proxy/idle-collector.ts).
+    const idle = startIdleCollector();
+    cleanups.unshift(() => idle.stop());
     serving = true;
     log(`CA: ${ca.info.subject.replace(/\n/g, ', ')} (${paths.caCert})`);
 

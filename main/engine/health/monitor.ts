@@ -25,17 +25,25 @@ export interface HealthMonitorOptions {
   now?: () => Date;
 }
 
-interface Watched {
-  health: UpstreamHealth;
+/** What is known of one upstream, whichever projects point at it. */
+type TargetHealth = Omit<UpstreamHealth, 'project'>;
+
+interface Target {
+  health: TargetHealth;
+  projects: Set<string>;
   timer?: NodeJS.Timeout;
   delayMs: number;
-  inFlight?: Promise<UpstreamHealth>;
+  inFlight?: Promise<void>;
 }
 
 /**
  * Probes each enabled project's upstream on a timer, with backoff while it is down (Caddy's
  * active health checks, simplified to TCP). `probeNow` lets the proxy ask for an immediate check
  * after a failed request, so the status flips as soon as the user sees the 502 page.
+ *
+ * Projects sharing an upstream share its probe, its timer and its state: a probe of `localhost`
+ * is two connects (both loopbacks), and a thousand projects on one dev server would otherwise
+ * make 400 connects a second for one answer (issue #7, bench/README.md "Memory").
  */
 export function createHealthMonitor(options: HealthMonitorOptions = {}) {
   const upInterval = options.upIntervalMs ?? 5000;
@@ -43,68 +51,89 @@ export function createHealthMonitor(options: HealthMonitorOptions = {}) {
   const maxDownInterval = options.maxDownIntervalMs ?? 4000;
   const probe = options.probe ?? ((upstream: string) => probeUpstream(upstream));
   const now = options.now ?? (() => new Date());
-  const watched = new Map<string, Watched>();
+  /** Project → its upstream's target. */
+  const watched = new Map<string, Target>();
+  /** Upstream → target. */
+  const targets = new Map<string, Target>();
   let stopped = false;
 
-  function schedule(name: string, entry: Watched): void {
-    clearTimeout(entry.timer);
+  const view = (project: string, target: Target): UpstreamHealth => ({ project, ...target.health });
+
+  function schedule(target: Target): void {
+    clearTimeout(target.timer);
     if (stopped) return;
-    entry.timer = setTimeout(() => void check(name), entry.delayMs);
-    entry.timer.unref();
+    target.timer = setTimeout(() => void check(target), target.delayMs);
+    target.timer.unref();
   }
 
-  async function check(name: string): Promise<UpstreamHealth | undefined> {
-    const entry = watched.get(name);
-    if (!entry) return undefined;
-    if (entry.inFlight) return entry.inFlight;
-    entry.inFlight = (async () => {
-      const result = await probe(entry.health.upstream);
-      const current = watched.get(name);
-      if (current !== entry) return entry.health;
+  function check(target: Target): Promise<void> {
+    if (target.inFlight) return target.inFlight;
+    target.inFlight = (async () => {
+      const result = await probe(target.health.upstream);
+      if (targets.get(target.health.upstream) !== target) return;
       const state = result.up ? 'up' : 'down';
-      const changed = state !== entry.health.state;
+      const changed = state !== target.health.state;
       const at = now().toISOString();
-      entry.health = {
-        project: name,
-        upstream: entry.health.upstream,
+      target.health = {
+        upstream: target.health.upstream,
         state,
         ...(result.address !== undefined && { address: result.address }),
         ...(result.latencyMs !== undefined && { latencyMs: Math.round(result.latencyMs * 100) / 100 }),
         ...(result.reason !== undefined && { reason: result.reason }),
-        since: changed ? at : entry.health.since,
+        since: changed ? at : target.health.since,
         checkedAt: at,
       };
-      entry.delayMs = result.up ? upInterval : changed ? downInterval : Math.min(entry.delayMs * 2, maxDownInterval);
-      if (changed) options.onChange?.(entry.health);
-      schedule(name, entry);
-      return entry.health;
-    })().finally(() => (entry.inFlight = undefined));
-    return entry.inFlight;
+      target.delayMs = result.up ? upInterval : changed ? downInterval : Math.min(target.delayMs * 2, maxDownInterval);
+      if (changed) for (const project of target.projects) options.onChange?.(view(project, target));
+      schedule(target);
+    })().finally(() => (target.inFlight = undefined));
+    return target.inFlight;
+  }
+
+  function unwatch(project: string, target: Target): void {
+    watched.delete(project);
+    target.projects.delete(project);
+    if (target.projects.size > 0) return;
+    clearTimeout(target.timer);
+    targets.delete(target.health.upstream);
   }
 
   return {
     /** Watch exactly these projects (name → upstream); others are forgotten. Changed upstreams restart from unknown. */
-    setTargets(targets: Map<string, string>): void {
-      for (const [name, entry] of watched) {
-        if (targets.get(name) !== entry.health.upstream) {
-          clearTimeout(entry.timer);
-          watched.delete(name);
-        }
+    setTargets(next: Map<string, string>): void {
+      for (const [project, target] of watched) {
+        if (next.get(project) !== target.health.upstream) unwatch(project, target);
       }
-      for (const [name, upstream] of targets) {
-        if (watched.has(name)) continue;
-        const entry: Watched = { health: { project: name, upstream, state: 'unknown', since: now().toISOString() }, delayMs: downInterval };
-        watched.set(name, entry);
-        void check(name);
+      for (const [project, upstream] of next) {
+        if (watched.has(project)) continue;
+        let target = targets.get(upstream);
+        if (!target) {
+          target = { health: { upstream, state: 'unknown', since: now().toISOString() }, projects: new Set(), delayMs: downInterval };
+          targets.set(upstream, target);
+          void check(target);
+        } else if (target.health.state !== 'unknown') {
+          options.onChange?.(view(project, target));
+        }
+        target.projects.add(project);
+        watched.set(project, target);
       }
     },
-    /** Probe one project now (e.g. after a refused request) and return its fresh health. */
-    probeNow: (name: string) => check(name),
-    get: (name: string) => watched.get(name)?.health,
-    all: () => [...watched.values()].map((entry) => entry.health),
+    /** Probe one project's upstream now (e.g. after a refused request) and return its fresh health. */
+    async probeNow(project: string): Promise<UpstreamHealth | undefined> {
+      const target = watched.get(project);
+      if (!target) return undefined;
+      await check(target);
+      return watched.get(project) === target ? view(project, target) : undefined;
+    },
+    get: (project: string): UpstreamHealth | undefined => {
+      const target = watched.get(project);
+      return target && view(project, target);
+    },
+    all: (): UpstreamHealth[] => [...watched].map(([project, target]) => view(project, target)),
     stop(): void {
       stopped = true;
-      for (const entry of watched.values()) clearTimeout(entry.timer);
+      for (const target of targets.values()) clearTimeout(target.timer);
+      targets.clear();
       watched.clear();
     },
   };

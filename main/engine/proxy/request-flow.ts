@@ -129,7 +129,7 @@ export function createRequestFlow(deps: RequestFlowDeps): RequestFlow {
   /** Adds the request to the log once its outcome is known. */
   function logEntry(req: ClientRequest, facts: ConnectionFacts, project: string | null, host: string | undefined, status: number, started: number, startedAt: number): void {
     deps.log.record({
-      time: new Date(startedAt).toISOString(),
+      startedAt,
       project,
       host: bareHost(host),
       method: req.method ?? '',

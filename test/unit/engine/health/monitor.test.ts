@@ -67,4 +67,40 @@ describe('health monitor', () => {
     expect(monitor.all().map((h) => h.project)).toEqual(['b']);
     expect(await monitor.probeNow('a')).toBeUndefined();
   });
+
+  it('probes an upstream once for all the projects that share it', async () => {
+    const probed: string[] = [];
+    monitor = createHealthMonitor({ probe: async (upstream) => (probed.push(upstream), { up: true, address: '127.0.0.1', latencyMs: 1 }) });
+    monitor.setTargets(new Map([['a', 'http://localhost:1'], ['b', 'http://localhost:1'], ['c', 'http://localhost:2']]));
+    expect(probed).toEqual(['http://localhost:1', 'http://localhost:2']);
+    expect((await monitor.probeNow('a'))?.state).toBe('up');
+    expect((await monitor.probeNow('c'))?.state).toBe('up');
+    expect(monitor.get('b')).toMatchObject({ project: 'b', upstream: 'http://localhost:1', state: 'up' });
+    expect(monitor.all().map((h) => h.project).sort()).toEqual(['a', 'b', 'c']);
+  });
+
+  it('keeps probing a shared upstream while one of its projects remains, and reports a joining project at once', async () => {
+    let calls = 0;
+    const changes: string[] = [];
+    monitor = createHealthMonitor({ probe: async () => (calls++, { up: true }), onChange: (health) => changes.push(`${health.project}:${health.state}`) });
+    monitor.setTargets(new Map([['a', 'http://localhost:1'], ['b', 'http://localhost:1']]));
+    await monitor.probeNow('a');
+    monitor.setTargets(new Map([['b', 'http://localhost:1']]));
+    expect(monitor.get('a')).toBeUndefined();
+    expect((await monitor.probeNow('b'))?.state).toBe('up');
+    const before = calls;
+    monitor.setTargets(new Map([['b', 'http://localhost:1'], ['c', 'http://localhost:1']]));
+    expect(calls).toBe(before);
+    expect(monitor.get('c')?.state).toBe('up');
+    expect(changes).toEqual(['a:up', 'b:up', 'c:up']);
+  });
+
+  it('restarts from unknown when a project moves to another upstream', async () => {
+    monitor = createHealthMonitor({ probe: async (upstream) => ({ up: upstream.endsWith(':1') }) });
+    monitor.setTargets(new Map([['a', 'http://localhost:1']]));
+    expect((await monitor.probeNow('a'))?.state).toBe('up');
+    monitor.setTargets(new Map([['a', 'http://localhost:2']]));
+    expect(monitor.get('a')).toMatchObject({ upstream: 'http://localhost:2', state: 'unknown' });
+    expect((await monitor.probeNow('a'))?.state).toBe('down');
+  });
 });
