@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
 import { createEngineParts } from '../../main/engine/index';
-import { generateRsaKeyPair, KeyPool, LEAF_KEY_BITS, issueLeaf, writeProjectCert } from '../../main/engine/pki';
+import { generateLeafKeyPair, KeyPool, issueLeaf, writeProjectCert } from '../../main/engine/pki';
 import { createRouteTable, type Route } from '../../main/engine/proxy/router';
 import { rssBytes, sleep } from '../lib/procs';
 import { startPortico, tempDir, writeConfig, type BenchProject } from '../lib/portico';
@@ -56,7 +56,7 @@ export async function homeWithCa(): Promise<{ dir: string; cleanup(): Promise<vo
 export async function issueMany(home: string, list: readonly BenchProject[]): Promise<void> {
   const parts = createEngineParts({ dataDir: home });
   const { ca } = await parts.ca.get();
-  const key = await generateRsaKeyPair(LEAF_KEY_BITS);
+  const key = await generateLeafKeyPair();
   const pool = new KeyPool({ generate: async () => key });
   for (const project of list) await writeProjectCert(parts.paths, project.name, await issueLeaf(ca, { domains: project.domains, keyPool: pool }));
 }

@@ -23,7 +23,6 @@ export {
   DEFAULT_LEAF_KEY_TYPE,
   LEAF_EC_CURVE,
   LEAF_RSA_KEY_BITS,
-  LEAF_KEY_BITS,
   ROOT_KEY_BITS,
 } from './keys';
 export type { KeyPair, KeyPoolOptions, LeafKeyType } from './keys';

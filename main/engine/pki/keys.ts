@@ -24,11 +24,6 @@ export const DEFAULT_LEAF_KEY_TYPE: LeafKeyType = 'ecdsa';
 export const LEAF_EC_CURVE = 'P-256';
 /** RSA leaf size: meets Apple's TLS minimum and TLS-9, as mkcert's leaves. */
 export const LEAF_RSA_KEY_BITS = 2048;
-/**
- * @deprecated Leaves are ECDSA P-256 by default; this is the size of the optional RSA leaf only.
- * Use {@link LEAF_RSA_KEY_BITS}, or {@link generateLeafKeyPair} to make a leaf key.
- */
-export const LEAF_KEY_BITS = LEAF_RSA_KEY_BITS;
 /** Root key size: a 10-year root gets more margin than a 90-day leaf (NIST SP 800-57 pt. 1: 3072 bits beyond 2030), as mkcert's root. */
 export const ROOT_KEY_BITS = 3072;
 
