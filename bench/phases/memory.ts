@@ -1,8 +1,8 @@
 /**
- * Memory of `portico serve` (issue #7), Portico alone so a repetition takes about a minute:
- * idle RSS (fresh data dir: the CA and the project's certificate made by `serve` itself, one
- * request, as the load phase measures it), the peak under each load the load phase runs, RSS after
- * the load (keep-alive connections idled out), and what a project costs at 1000 projects. RSS is
+ * Memory of `portico serve` (issue #7), Portico alone: idle RSS (fresh data dir: the CA and the
+ * project's certificate made by `serve` itself, one request; 2 s and 10 s after it, the load
+ * phase's idle being the latter), the peak under each load the load phase runs, RSS after the
+ * load (keep-alive connections idled out), and what a project costs at 1000 projects. RSS is
  * split into anonymous memory (V8's heap, OpenSSL's buffers) and file-backed pages (mostly the
  * node binary, which every node process maps: ~35 MB of a bare `node`'s RSS here).
  *
