@@ -155,10 +155,11 @@ describe('a pooled keep-alive socket the upstream has dropped', () => {
 
   it('a POST is not replayed: the client gets the 502, the upstream saw it once', async () => {
     staleSeen.length = 0;
-    expect((await get('stale.localhost', '/warm')).status).toBe(200);
+    // Warmed by a request with a body: GETs without one take the lean client's own sockets.
+    expect((await get('stale.localhost', '/warm', 'POST', 'warm-up')).status).toBe(200);
     const post = await get('stale.localhost', '/submit', 'POST', 'payload');
     expect(post.status).toBe(502);
-    expect(staleSeen.filter((line) => line.startsWith('POST'))).toEqual(['POST /submit #2']);
+    expect(staleSeen.filter((line) => line.startsWith('POST /submit'))).toEqual(['POST /submit #2']);
     // And the proxy recovers by itself: the next request takes a new connection.
     expect((await get('stale.localhost', '/next')).status).toBe(200);
   });

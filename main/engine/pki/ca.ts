@@ -2,13 +2,16 @@
  * The local root: one per data dir, RSA-3072, 10 years, `pathlen:0`, name-constrained to the
  * development suffixes and loopback, signing leaves directly (PRODUCT.md "one root, no
  * intermediate"; security-requirements.md CA-2, CA-4, CA-5).
+ *
+ * Loading a root reads it with OpenSSL (`X509Certificate`) and der.ts only: node-forge is loaded
+ * when a certificate is built (generateRoot here, issue.ts), never to read one (forge.ts).
  */
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { hostname, userInfo } from 'node:os';
-import forge from 'node-forge';
 import { PorticoError } from '../errors';
 import { describeCertificate, type CertDescription } from './cert-info';
 import { subjectName } from './der';
+import { loadForge } from './forge';
 import { generateRsaKeyPair, privateKeyToPem, ROOT_KEY_BITS } from './keys';
 import { dnsSubtreesForSuffixes, nameConstraintsExtension, suffixesForDnsSubtrees, type PermittedNames } from './name-constraints';
 import { randomSerialHex } from './serial';
@@ -47,10 +50,8 @@ export interface CaMaterial {
   certPem: string;
   /** The parsed root (OpenSSL). */
   x509: X509Certificate;
-  /** The parsed root (forge), for building certificates. */
-  cert: forge.pki.Certificate;
-  /** The root's subject Name exactly as encoded: every leaf's issuer. */
-  subjectName: forge.asn1.Asn1;
+  /** The root's subject Name exactly as encoded (DER): every leaf's issuer, copied byte for byte. */
+  subjectName: Buffer;
   /** The root's subjectKeyIdentifier, `AB:CD:…`: every leaf's authorityKeyIdentifier. */
   subjectKeyId: string;
   /** What the root's name constraints permit. */
@@ -103,9 +104,10 @@ export function wholeSeconds(date: Date): Date {
 
 /** Make a new root. The caller writes it (see `writeCa`) and installs it in trust stores. */
 export async function generateRoot(options: GenerateRootOptions): Promise<PemPair> {
-  const extension = nameConstraintsExtension(options.suffixes);
+  const extension = await nameConstraintsExtension(options.suffixes);
   const now = wholeSeconds(options.now ?? new Date());
   const keys = await generateRsaKeyPair(options.keyBits ?? ROOT_KEY_BITS);
+  const forge = await loadForge();
 
   const cert = forge.pki.createCertificate();
   cert.serialNumber = randomSerialHex();
@@ -120,10 +122,10 @@ export async function generateRoot(options: GenerateRootOptions): Promise<PemPai
   cert.setExtensions([
     { name: 'basicConstraints', critical: true, cA: true, pathLenConstraint: 0 },
     { name: 'keyUsage', critical: true, keyCertSign: true, cRLSign: true },
-    subjectKeyIdentifierExtension(keys.publicKey),
+    await subjectKeyIdentifierExtension(keys.publicKey),
     extension,
   ]);
-  const signed = signCertificate({ layout: cert, subjectPublicKey: keys.publicKey }, keys.privateKey);
+  const signed = await signCertificate({ layout: cert, subjectPublicKey: keys.publicKey }, keys.privateKey);
   return { certPem: signed.pem, keyPem: privateKeyToPem(keys.privateKey) };
 }
 
@@ -144,16 +146,16 @@ export function caFromPem(files: PemPair, paths: CaFilePaths): CaMaterial {
   } catch (error) {
     throw corrupt(`The CA certificate ${paths.caCert} is not a readable PEM certificate. ${REMEDY}`, error);
   }
-  const info = describeCertificate(x509);
+  let info: CertDescription;
+  let subject: Buffer;
+  try {
+    info = describeCertificate(x509);
+    subject = subjectName(x509.raw);
+  } catch (error) {
+    throw corrupt(`The CA certificate ${paths.caCert} is damaged (${(error as Error).message}). ${REMEDY}`, error);
+  }
   if (!x509.ca || info.keyType !== 'RSA' || !info.subjectKeyId || !info.permitted) {
     throw corrupt(`The CA certificate ${paths.caCert} is not a Portico root (it must be an RSA CA with a subject key identifier and name constraints). ${REMEDY}`);
-  }
-  // forge reads RSA certificates only, so it parses the root once the checks above found one.
-  let cert: forge.pki.Certificate;
-  try {
-    cert = forge.pki.certificateFromPem(files.certPem);
-  } catch (error) {
-    throw corrupt(`The CA certificate ${paths.caCert} is not a readable PEM certificate. ${REMEDY}`, error);
   }
   let privateKey: KeyObject;
   try {
@@ -167,8 +169,7 @@ export function caFromPem(files: PemPair, paths: CaFilePaths): CaMaterial {
   return {
     certPem: x509.toString(),
     x509,
-    cert,
-    subjectName: subjectName(x509.raw),
+    subjectName: subject,
     subjectKeyId: info.subjectKeyId,
     permitted: info.permitted,
     suffixes: suffixesForDnsSubtrees(info.permitted.dns),

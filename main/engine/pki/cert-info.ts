@@ -1,13 +1,12 @@
 /**
  * What a certificate says, read with Node's `X509Certificate` (OpenSSL's parser), never with
  * forge's chain verifier (security-requirements.md CA-7). The few extensions Node does not
- * expose (SANs as a list, key identifiers, name constraints) are read from the DER.
+ * expose (SANs as a list, key identifiers, name constraints) are read from the DER by der.ts,
+ * never by node-forge, so describing a certificate does not load forge (forge.ts).
  */
 import { X509Certificate } from 'node:crypto';
-import forge from 'node-forge';
 import type { CertificateInfo } from '../../../shared/views';
-import { decodeAuthorityKeyId, decodeSubjectKeyId, readExtensions } from './der';
-import { bytesToIp } from './ip';
+import { decodeAuthorityKeyId, decodeSubjectAltNames, decodeSubjectKeyId, readExtensions } from './der';
 import { NAME_CONSTRAINTS_OID, parseNameConstraints, type PermittedNames } from './name-constraints';
 
 const SUBJECT_ALT_NAME_OID = '2.5.29.17';
@@ -54,19 +53,6 @@ export function colonHex(hex: string): string {
 export function sameKeyId(a: string | undefined, b: string | undefined): boolean {
   const normalize = (id: string) => id.replace(/:/g, '').toLowerCase();
   return a !== undefined && b !== undefined && normalize(a) === normalize(b);
-}
-
-/** DNS names and IP addresses of a subjectAltName value (RFC 5280 §4.2.1.6); other name forms are skipped. */
-function decodeSubjectAltNames(value: string): string[] {
-  const names = forge.asn1.fromDer(value);
-  if (!Array.isArray(names.value)) throw new Error('malformed subjectAltName');
-  const sans: string[] = [];
-  for (const name of names.value) {
-    if (name.tagClass !== forge.asn1.Class.CONTEXT_SPECIFIC || typeof name.value !== 'string') continue;
-    if (name.type === 2) sans.push(name.value);
-    else if (name.type === 7) sans.push(bytesToIp(Buffer.from(name.value, 'binary')));
-  }
-  return sans;
 }
 
 function toX509(certificate: string | Uint8Array | X509Certificate): X509Certificate {

@@ -3,13 +3,14 @@
  * CA-3: names only in subjectAltName, EKU serverAuth, keyUsage digitalSignature (plus
  * keyEncipherment for an RSA key), CA:FALSE, SKI and AKI; lifetime per CA-2 (default 90 days,
  * never above 397). The key is ECDSA P-256 unless RSA is asked for (issue #7, keys.ts); the
- * signature is the root's, sha256WithRSAEncryption either way.
+ * signature is the root's, sha256WithRSAEncryption either way. forge lays the certificate out and
+ * is loaded only here, when a leaf is actually built (forge.ts).
  */
-import forge from 'node-forge';
 import { checkDomain } from '../../../shared/names';
 import { PorticoError } from '../errors';
 import { CLOCK_SKEW_MS, wholeSeconds, type CaMaterial, type PemPair } from './ca';
 import { describeCertificate, type CertDescription } from './cert-info';
+import { loadForge } from './forge';
 import { DEFAULT_LEAF_KEY_TYPE, generateLeafKeyPair, privateKeyToPem, type KeyPair, type KeyPool, type LeafKeyType } from './keys';
 import { ipPermitted } from './name-constraints';
 import { randomSerialHex } from './serial';
@@ -104,7 +105,8 @@ function keyUsage(key: KeyPair) {
   return { name: 'keyUsage', critical: true, digitalSignature: true, ...(rsa && { keyEncipherment: true }) };
 }
 
-function buildAndSign(ca: CaMaterial, template: LeafTemplate, key: KeyPair): IssuedLeaf {
+async function buildAndSign(ca: CaMaterial, template: LeafTemplate, key: KeyPair): Promise<IssuedLeaf> {
+  const forge = await loadForge();
   const now = wholeSeconds(template.now);
   const notBefore = new Date(now.getTime() - CLOCK_SKEW_MS);
   // notAfter − notBefore never exceeds the cap, skew included.
@@ -119,7 +121,7 @@ function buildAndSign(ca: CaMaterial, template: LeafTemplate, key: KeyPair): Iss
     subject.unshift(utf8Field('commonName', template.commonName));
   }
   cert.setSubject(subject);
-  cert.setIssuer(ca.cert.subject.attributes);
+  // The issuer is the root's subject, copied as encoded (`issuerName` below), not laid out here.
   cert.setExtensions([
     { name: 'basicConstraints', critical: true, cA: false },
     keyUsage(key),
@@ -128,10 +130,10 @@ function buildAndSign(ca: CaMaterial, template: LeafTemplate, key: KeyPair): Iss
       name: 'subjectAltName',
       altNames: [...template.domains.map((value) => ({ type: 2, value })), ...template.ipAddresses.map((ip) => ({ type: 7, ip }))],
     },
-    subjectKeyIdentifierExtension(key.publicKey),
+    await subjectKeyIdentifierExtension(key.publicKey),
     { name: 'authorityKeyIdentifier', keyIdentifier: forge.util.hexToBytes(ca.subjectKeyId.replace(/:/g, '')) },
   ]);
-  const signed = signCertificate({ layout: cert, subjectPublicKey: key.publicKey, issuerName: ca.subjectName }, ca.privateKey);
+  const signed = await signCertificate({ layout: cert, subjectPublicKey: key.publicKey, issuerName: ca.subjectName }, ca.privateKey);
   return { certPem: signed.pem, keyPem: privateKeyToPem(key.privateKey), info: describeCertificate(signed.x509) };
 }
 

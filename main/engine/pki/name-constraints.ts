@@ -1,9 +1,10 @@
 /**
  * The nameConstraints extension (OID 2.5.29.30, RFC 5280 §4.2.1.10) that limits the local root
  * to development names, so a leaked CA key cannot mint a certificate a browser would accept for
- * a real site (security-requirements.md CA-5). forge parses this extension but cannot build it,
- * so the DER is assembled here and handed to forge as a raw `value` (forge `lib/x509.js`,
- * `_fillMissingExtensionFields` only fills extensions it knows).
+ * a real site (security-requirements.md CA-5). forge cannot build this extension, so the value
+ * is assembled here from forge ASN.1 nodes and handed to forge as a raw `value` (forge
+ * `lib/x509.js`, `_fillMissingExtensionFields` only fills extensions it knows). Reading it uses
+ * our DER reader, so a loaded root never needs forge (forge.ts).
  *
  *   NameConstraints ::= SEQUENCE { permittedSubtrees [0] GeneralSubtrees OPTIONAL,
  *                                  excludedSubtrees  [1] GeneralSubtrees OPTIONAL }
@@ -12,12 +13,12 @@
  * The module uses IMPLICIT tags: `[0]` replaces the SEQUENCE OF tag, dNSName is `[2]` over the
  * IA5String bytes, iPAddress is `[7]` over address‖mask. `minimum` is left out (DER omits defaults).
  */
-import forge from 'node-forge';
+import type forge from 'node-forge';
 import { checkSuffix } from '../../../shared/names';
 import { PorticoError } from '../errors';
+import { childrenOf, contextTag, DerError, expectTag, hasTag, parseDer, SEQUENCE, TagClass, type DerElement } from './der-reader';
+import { loadForge, type Forge } from './forge';
 import { bytesToIp, ipToBytes } from './ip';
-
-const { asn1 } = forge;
 
 export const NAME_CONSTRAINTS_OID = '2.5.29.30';
 
@@ -102,50 +103,53 @@ export function decodeCidr(bytes: Buffer): string {
   return `${bytesToIp(address)}/${prefix}`;
 }
 
-function subtree(type: number, value: string): forge.asn1.Asn1 {
+function subtree(asn1: Forge['asn1'], type: number, value: string): forge.asn1.Asn1 {
   return asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [asn1.create(asn1.Class.CONTEXT_SPECIFIC, type, false, value)]);
 }
 
-/** The DER of a NameConstraints value with only permitted subtrees. */
-export function encodeNameConstraints(permitted: PermittedNames): forge.asn1.Asn1 {
+/** The DER of a NameConstraints value with only permitted subtrees, as forge ASN.1 (for building a root). */
+export async function encodeNameConstraints(permitted: PermittedNames): Promise<forge.asn1.Asn1> {
+  const { asn1 } = await loadForge();
   const subtrees = [
-    ...permitted.dns.map((name) => subtree(GENERAL_NAME_DNS, name)),
-    ...permitted.ip.map((cidr) => subtree(GENERAL_NAME_IP, encodeCidr(cidr).toString('binary'))),
+    ...permitted.dns.map((name) => subtree(asn1, GENERAL_NAME_DNS, name)),
+    ...permitted.ip.map((cidr) => subtree(asn1, GENERAL_NAME_IP,  encodeCidr(cidr).toString('binary'))),
   ];
   return asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, true, subtrees)]);
 }
 
 /**
  * The extension forge should write for a root constrained to `suffixes` plus loopback. Critical,
- * so a client that does not understand it must refuse the chain rather than ignore it.
+ * so a client that does not understand it must refuse the chain rather than ignore it. The
+ * suffixes are checked before forge is loaded.
  */
-export function nameConstraintsExtension(suffixes: readonly string[]): { id: string; critical: true; value: forge.asn1.Asn1 } {
-  return { id: NAME_CONSTRAINTS_OID, critical: true, value: encodeNameConstraints({ dns: dnsSubtreesForSuffixes(suffixes), ip: [...LOOPBACK_SUBTREES] }) };
+export async function nameConstraintsExtension(suffixes: readonly string[]): Promise<{ id: string; critical: true; value: forge.asn1.Asn1 }> {
+  const dns = dnsSubtreesForSuffixes(suffixes);
+  return { id: NAME_CONSTRAINTS_OID, critical: true, value: await encodeNameConstraints({ dns, ip: [...LOOPBACK_SUBTREES] }) };
+}
+
+const PERMITTED_SUBTREES = contextTag(0, true);
+
+/** One GeneralSubtree: its `base` only (no minimum or maximum), a dNSName or an iPAddress. */
+function readSubtree(tree: DerElement, permitted: PermittedNames): void {
+  const [base, ...rest] = childrenOf(expectTag(tree, SEQUENCE, 'GeneralSubtree'), 'GeneralSubtree');
+  if (!base || rest.length > 0 || base.tagClass !== TagClass.contextSpecific || base.constructed) {
+    throw new DerError('nameConstraints subtree is not a single GeneralName');
+  }
+  if (base.tagNumber === GENERAL_NAME_DNS) permitted.dns.push(base.content.toString('latin1'));
+  else if (base.tagNumber === GENERAL_NAME_IP) permitted.ip.push(decodeCidr(base.content));
+  else throw new DerError(`nameConstraints subtree of GeneralName type ${base.tagNumber}`);
 }
 
 /**
- * Parse a NameConstraints value (the DER inside the extension's OCTET STRING, as a binary
- * string). Only permitted dNSName and iPAddress subtrees are understood; anything else (excluded
- * subtrees, other name forms, min/max) throws, since a Portico root never carries them.
+ * Parse a NameConstraints value (the DER inside the extension's OCTET STRING). Only permitted
+ * dNSName and iPAddress subtrees are understood; anything else (excluded subtrees, other name
+ * forms, min/max) throws, since a Portico root never carries them.
  */
-export function parseNameConstraints(value: string): PermittedNames {
-  const root = asn1.fromDer(value);
+export function parseNameConstraints(value: Uint8Array): PermittedNames {
   const permitted: PermittedNames = { dns: [], ip: [] };
-  if (root.type !== asn1.Type.SEQUENCE || !Array.isArray(root.value)) throw new Error('nameConstraints is not a SEQUENCE');
-  for (const trees of root.value) {
-    if (trees.tagClass !== asn1.Class.CONTEXT_SPECIFIC || trees.type !== 0 || !Array.isArray(trees.value)) {
-      throw new Error('nameConstraints has excluded subtrees or an unknown part');
-    }
-    for (const tree of trees.value) {
-      const parts = Array.isArray(tree.value) ? tree.value : [];
-      const base = parts[0];
-      if (parts.length !== 1 || !base || base.tagClass !== asn1.Class.CONTEXT_SPECIFIC || typeof base.value !== 'string') {
-        throw new Error('nameConstraints subtree is not a single GeneralName');
-      }
-      if (base.type === GENERAL_NAME_DNS) permitted.dns.push(base.value);
-      else if (base.type === GENERAL_NAME_IP) permitted.ip.push(decodeCidr(Buffer.from(base.value, 'binary')));
-      else throw new Error(`nameConstraints subtree of GeneralName type ${base.type}`);
-    }
+  for (const trees of childrenOf(expectTag(parseDer(value), SEQUENCE, 'nameConstraints'), 'nameConstraints')) {
+    if (!hasTag(trees, PERMITTED_SUBTREES)) throw new DerError('nameConstraints has excluded subtrees or an unknown part');
+    for (const tree of childrenOf(trees, 'permittedSubtrees')) readSubtree(tree, permitted);
   }
   return permitted;
 }

@@ -2,30 +2,30 @@
  * A certificate's subject key as Node encodes it. forge can only encode RSA keys
  * (`publicKeyToAsn1`, platform-facts.md "Certificates"), so the SubjectPublicKeyInfo comes from
  * OpenSSL (`KeyObject.export({type: 'spki'})`, RFC 5280 §4.1.2.7) for RSA and EC keys alike,
- * and the key identifier is computed from it here rather than by forge.
+ * and the key identifier is computed from it here rather than by forge. Only the forge ASN.1
+ * nodes for building a certificate need forge, loaded on demand (forge.ts).
  */
 import { createHash, type KeyObject } from 'node:crypto';
-import forge from 'node-forge';
+import type forge from 'node-forge';
+import { subjectPublicKeyBits } from './der';
+import { loadForge } from './forge';
 
-const { asn1 } = forge;
-
-// forge's fromDer takes an options object at run time; @types/node-forge declares only the `strict` flag.
-const fromDer = asn1.fromDer as unknown as (bytes: string, options: { decodeBitStrings: boolean }) => forge.asn1.Asn1;
-
-/**
- * The SubjectPublicKeyInfo of `publicKey` as an ASN.1 node, for a TBSCertificate. BIT STRINGs
- * are kept as bytes (`decodeBitStrings: false`), so the key re-encodes exactly as OpenSSL wrote it.
- */
-export function subjectPublicKeyInfo(publicKey: KeyObject): forge.asn1.Asn1 {
+function spkiDer(publicKey: KeyObject): Buffer {
   if (publicKey.type !== 'public') throw new Error('a SubjectPublicKeyInfo is made from a public key');
-  return fromDer(publicKey.export({ type: 'spki', format: 'der' }).toString('binary'), { decodeBitStrings: false });
+  return publicKey.export({ type: 'spki', format: 'der' });
 }
 
-/** The subjectPublicKey BIT STRING's bytes, without the leading unused-bits octet. */
-function subjectPublicKeyBits(spki: forge.asn1.Asn1): Buffer {
-  const bits = Array.isArray(spki.value) ? spki.value[1] : undefined;
-  if (!bits || bits.type !== asn1.Type.BITSTRING || typeof bits.value !== 'string') throw new Error('malformed SubjectPublicKeyInfo: no subjectPublicKey');
-  return Buffer.from(bits.value, 'binary').subarray(1);
+/**
+ * The SubjectPublicKeyInfo of `publicKey` as a forge ASN.1 node, for a TBSCertificate. BIT
+ * STRINGs are kept as bytes (`decodeBitStrings: false`), so the key re-encodes exactly as
+ * OpenSSL wrote it.
+ */
+export async function subjectPublicKeyInfo(publicKey: KeyObject): Promise<forge.asn1.Asn1> {
+  const der = spkiDer(publicKey);
+  const { asn1 } = await loadForge();
+  // forge's fromDer takes an options object at run time; @types/node-forge declares only the `strict` flag.
+  const fromDer = asn1.fromDer as unknown as (bytes: string, options: { decodeBitStrings: boolean }) => forge.asn1.Asn1;
+  return fromDer(der.toString('binary'), { decodeBitStrings: false });
 }
 
 /**
@@ -35,13 +35,15 @@ function subjectPublicKeyBits(spki: forge.asn1.Asn1): Buffer {
  * the uncompressed point. SHA-1 here is an identifier, not a signature (TLS-9 concerns signatures).
  */
 export function subjectKeyIdentifier(publicKey: KeyObject): Buffer {
-  return createHash('sha1').update(subjectPublicKeyBits(subjectPublicKeyInfo(publicKey))).digest();
+  return createHash('sha1').update(subjectPublicKeyBits(spkiDer(publicKey))).digest();
 }
 
 /** The subjectKeyIdentifier extension for `publicKey`, value filled in so forge does not compute it from an RSA key. */
-export function subjectKeyIdentifierExtension(publicKey: KeyObject): { name: 'subjectKeyIdentifier'; value: forge.asn1.Asn1 } {
+export async function subjectKeyIdentifierExtension(publicKey: KeyObject): Promise<{ name: 'subjectKeyIdentifier'; value: forge.asn1.Asn1 }> {
+  const identifier = subjectKeyIdentifier(publicKey);
+  const { asn1 } = await loadForge();
   return {
     name: 'subjectKeyIdentifier',
-    value: asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OCTETSTRING, false, subjectKeyIdentifier(publicKey).toString('binary')),
+    value: asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OCTETSTRING, false, identifier.toString('binary')),
   };
 }

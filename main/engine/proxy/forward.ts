@@ -1,8 +1,8 @@
 /**
  * Forwarding to a dev server, behind one interface (PRODUCT.md: keep the proxy library behind one
  * adapter). This is the only file that imports http-proxy-3, and it now carries websockets only:
- * plain requests go through web-forward.ts (Node's own client), which costs half the CPU per
- * request (bench/README.md). Request and response headers are decided by the passes before and
+ * plain requests go through web-forward.ts (Node's own client, and for GET/HEAD without a body
+ * the lean client of http1-pool.ts), which costs a third of the CPU per request (bench/README.md). Request and response headers are decided by the passes before and
  * after this file; here they are only carried. For websockets `xfwd` is off (the forwarded pass
  * sets fresh values; http-proxy's `xfwd` appends to client ones, RP-5), `changeOrigin` is off and
  * Origin is never rewritten (the dev server's own Host/Origin checks stay meaningful, RP-6).

@@ -9,23 +9,22 @@
  * upstream declared, no stream piping: each chunk is written as it comes and the last one ends
  * the response, so a small answer leaves in one write (HTTP/1.1) or one DATA frame with
  * END_STREAM (HTTP/2) instead of a write and an empty end.
+ *
+ * GET and HEAD requests without a body to a plain-HTTP dev server, most of a dev server's traffic,
+ * take the lean client instead (lean-forward.ts, http1-pool.ts) where the runtime allows it.
  */
-import { Agent as HttpAgent, request as httpRequest, type ClientRequest as UpstreamRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import { Agent as HttpAgent, request as httpRequest, type ClientRequest as UpstreamRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { constants as h2constants, type Http2ServerRequest, type Http2ServerResponse } from 'node:http2';
-import type { ClientRequest, ClientResponse, UpstreamFailure, UpstreamFailureKind, WebForward } from './forward';
+import { clientGone, isHttp2, reportUpstreamFailure, writeClientBody, writeClientHead } from './client-side';
+import type { ClientRequest, ClientResponse, UpstreamFailureKind, WebForward } from './forward';
+import { nodeResponseParser } from './http1-parser';
+import { createHttp1Pool, type Http1Pool } from './http1-pool';
+import { forwardWithoutBody } from './lean-forward';
 import type { ResolvedUpstream, UpstreamResolver } from './upstream-address';
 
 export class UpstreamTimeoutError extends Error {
   readonly code = 'ETIMEDOUT';
 }
-
-/**
- * Headers HTTP/2 forbids in a response (RFC 9113 §8.2.2); Node throws
- * ERR_HTTP2_INVALID_CONNECTION_HEADERS on them. The hop-by-hop pass removes them already; this is
- * the last guard, because a throw here would be a crash.
- */
-const H2_FORBIDDEN = ['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'http2-settings', 'te'];
 
 /**
  * An idle pooled socket is closed after this, before the dev server's own keep-alive timeout
@@ -42,24 +41,8 @@ const IDLE_SOCKET_MS = 4000;
  */
 const AGENT_SETTINGS = { keepAlive: true, maxSockets: 256, maxFreeSockets: 64, scheduling: 'lifo' as const, timeout: IDLE_SOCKET_MS };
 
-export function isHttp2(req: ClientRequest): req is Http2ServerRequest {
-  return req.httpVersionMajor >= 2;
-}
-
-/** The client went away (its abort then surfaces as an upstream error, which it is not). */
-export function clientGone(req: ClientRequest, res: ClientResponse): boolean {
-  return isHttp2(req) ? (res as Http2ServerResponse).stream.destroyed : req.socket.destroyed;
-}
-
-/** Ends a response that already started, so the client sees a failure rather than a short body. */
-function abortClient(req: ClientRequest, res: ClientResponse): void {
-  if (isHttp2(req)) {
-    const stream = (res as Http2ServerResponse).stream;
-    if (!stream.destroyed) stream.close(h2constants.NGHTTP2_INTERNAL_ERROR);
-  } else {
-    (res as ServerResponse).destroy();
-  }
-}
+/** The lean client's pool takes the same limits as the agent. */
+const POOL_LIMITS = { idleMs: IDLE_SOCKET_MS, maxSockets: AGENT_SETTINGS.maxSockets, maxIdle: AGENT_SETTINGS.maxFreeSockets };
 
 /** True when the client sends no body: nothing to pipe, the upstream request ends at once. */
 function withoutBody(req: ClientRequest): boolean {
@@ -86,6 +69,8 @@ export interface WebForwarderOptions {
   resolver: UpstreamResolver;
   upstreamResponseMs: number;
   classify(error: NodeJS.ErrnoException): UpstreamFailureKind;
+  /** Use the lean client where it applies (default true); false sends everything through Node's client. */
+  leanClient?: boolean;
 }
 
 export interface WebForwarder {
@@ -95,6 +80,21 @@ export interface WebForwarder {
 
 export function createWebForwarder(options: WebForwarderOptions): WebForwarder {
   const agents = new Map<string, HttpAgent>();
+  const pools = new Map<string, Http1Pool>();
+  const parser = options.leanClient === false ? undefined : nodeResponseParser();
+
+  /** The lean pool for a plain-HTTP upstream, or undefined where the runtime has no usable parser. */
+  function poolFor(resolved: ResolvedUpstream): Http1Pool | undefined {
+    if (!parser || resolved.protocol !== 'http:') return undefined;
+    let pool = pools.get(resolved.target);
+    if (!pool) {
+      const headTimeoutMs = options.upstreamResponseMs;
+      const timeoutError = (ms: number) => new UpstreamTimeoutError(`no response within ${ms} ms`);
+      pool = createHttp1Pool({ host: resolved.address, port: resolved.port, parser, headTimeoutMs, timeoutError, ...POOL_LIMITS });
+      pools.set(resolved.target, pool);
+    }
+    return pool;
+  }
 
   function agentFor(resolved: ResolvedUpstream): HttpAgent {
     let agent = agents.get(resolved.target);
@@ -107,6 +107,13 @@ export function createWebForwarder(options: WebForwarderOptions): WebForwarder {
 
   function forward(req: ClientRequest, res: ClientResponse, plan: WebForward, resolved: ResolvedUpstream): void {
     const bodyless = withoutBody(req);
+    if (bodyless && (req.method === 'GET' || req.method === 'HEAD')) {
+      const pool = poolFor(resolved);
+      if (pool) {
+        forwardWithoutBody(req, res, plan, pool, options);
+        return;
+      }
+    }
     let failed = false;
     let finished = false;
     let retried = false;
@@ -124,13 +131,7 @@ export function createWebForwarder(options: WebForwarderOptions): WebForwarder {
         return;
       }
       failed = true;
-      if (clientGone(req, res)) return;
-      const kind = options.classify(error as NodeJS.ErrnoException);
-      if (kind === 'refused' || kind === 'reset') options.resolver.forget(plan.upstream);
-      const responseStarted = res.headersSent;
-      if (responseStarted) abortClient(req, res);
-      const failure: UpstreamFailure = { kind, error, responseStarted };
-      plan.onFailure(failure);
+      reportUpstreamFailure(req, res, plan, error, options);
     };
 
     const relay = (answer: IncomingMessage) => {
@@ -140,18 +141,11 @@ export function createWebForwarder(options: WebForwarderOptions): WebForwarder {
         return;
       }
       const status = answer.statusCode ?? 502;
-      const headers = plan.responseHead(status, answer.headers);
-      if (isHttp2(req)) {
-        for (const name of H2_FORBIDDEN) delete headers[name];
-      } else if (answer.statusMessage) {
-        (res as ServerResponse).statusMessage = answer.statusMessage;
-      }
-      try {
-        res.writeHead(status, headers);
-      } catch (error) {
+      const refused = writeClientHead(req, res, status, answer.statusMessage, plan.responseHead(status, answer.headers));
+      if (refused) {
         // An invalid header value from the upstream: answer as a bad gateway rather than crash.
         answer.destroy();
-        fail(error as Error);
+        fail(refused);
         return;
       }
       let remaining = declaredLength(req.method, status, answer);
@@ -164,10 +158,7 @@ export function createWebForwarder(options: WebForwarderOptions): WebForwarder {
             return;
           }
         }
-        if (!(res as ServerResponse).write(chunk)) {
-          answer.pause();
-          res.once('drain', () => answer.resume());
-        }
+        writeClientBody(res, chunk, () => answer.pause(), () => answer.resume());
       });
       answer.once('end', () => {
         if (finished) return;
@@ -238,6 +229,8 @@ export function createWebForwarder(options: WebForwarderOptions): WebForwarder {
     close() {
       for (const agent of agents.values()) agent.destroy();
       agents.clear();
+      for (const pool of pools.values()) pool.close();
+      pools.clear();
     },
   };
 }

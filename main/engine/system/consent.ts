@@ -15,9 +15,9 @@
  * privileges: the batch waits for every step, so that would wait forever (the locks Portico
  * takes time out instead, after 10 s).
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ElevateOptions, Elevator } from './elevate';
 import type { ExecResult } from './exec';
+import { ScopedStorage } from './scoped-storage';
 
 /** Commands waiting in a batch, with the elevator they were meant for. */
 interface Request {
@@ -35,7 +35,7 @@ interface Membership {
   enqueue(elevator: Elevator, commands: readonly (readonly string[])[], reasons: readonly string[]): Promise<ExecResult>;
 }
 
-const membership = new AsyncLocalStorage<Membership>();
+const membership = new ScopedStorage<Membership>();
 
 /**
  * `base`, except that inside `withOneConsent` its commands wait for the action's one batch.

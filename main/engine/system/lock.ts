@@ -25,12 +25,12 @@
  * guard holders run. Likewise an owner paused longer than `staleMs` (debugger, SIGSTOP) is treated
  * as gone; on resuming it would no longer be exclusive.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import { link, mkdir, open, readdir, unlink, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { PorticoError } from '../errors';
+import { ScopedStorage } from './scoped-storage';
 
 export interface LockOptions {
   /** How long to wait for the lock before failing with E_LOCK_TIMEOUT. Default 10 s. */
@@ -60,7 +60,7 @@ const queues = new Map<string, Promise<void>>();
 /** Tokens of the locks (and guards) this process holds right now. */
 const heldTokens = new Set<string>();
 /** Lock paths held by the current async call chain, to report reentrancy instead of deadlocking. */
-const heldInContext = new AsyncLocalStorage<ReadonlySet<string>>();
+const heldInContext = new ScopedStorage<ReadonlySet<string>>();
 
 /**
  * Runs `fn` while holding the exclusive lock at `lockPath`, across processes and across async

@@ -2,7 +2,9 @@ import { X509Certificate } from 'node:crypto';
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caFromPem, generateRoot, ROOT_LIFETIME_DAYS, uncoveredSuffixes } from '../../../../main/engine/pki/ca';
+import { loadForge } from '../../../../main/engine/pki/forge';
 import { signLeafUnchecked } from '../../../../main/engine/pki/issue';
+import { signCertificate, utf8Field } from '../../../../main/engine/pki/sign';
 import { isPorticoError } from '../../../../main/engine/errors';
 import { DAY_MS, makeTempHome, opensslText, opensslVerify, serialDerBytes, type TempHome, type TestCa } from './fixture';
 
@@ -16,6 +18,22 @@ beforeAll(async () => {
   root = { pem, ca: caFromPem(pem, { caCert: 'root.pem', caKey: 'root-key.pem' }) };
 });
 afterAll(() => home.cleanup());
+
+/** A CA certificate OpenSSL parses but the DER reader refuses: basicConstraints twice (RFC 5280 §4.2). */
+async function rootWithRepeatedExtension(test: TestCa): Promise<string> {
+  const forge = await loadForge();
+  const layout = forge.pki.createCertificate();
+  layout.serialNumber = '01';
+  layout.validity.notBefore = new Date('2026-01-01T00:00:00Z');
+  layout.validity.notAfter = new Date('2036-01-01T00:00:00Z');
+  layout.setSubject([utf8Field('commonName', 'twice')]);
+  layout.setIssuer([utf8Field('commonName', 'twice')]);
+  layout.setExtensions([
+    { name: 'basicConstraints', critical: true, cA: true },
+    { name: 'basicConstraints', critical: true, cA: true },
+  ]);
+  return (await signCertificate({ layout, subjectPublicKey: test.ca.x509.publicKey }, test.ca.privateKey)).pem;
+}
 
 describe('generateRoot', () => {
   it('is a self-signed RSA-3072 CA named after the user, host and its serial', () => {
@@ -98,6 +116,7 @@ describe('caFromPem', () => {
     { name: 'a leaf instead of a CA', make: async (test: TestCa) => ({ certPem: (await signLeafUnchecked(test.ca, { domains: ['web.localhost'] })).certPem, keyPem: test.pem.keyPem }), file: 'root.pem', text: /not a Portico root/ },
     { name: 'an RSA leaf instead of a CA', make: async (test: TestCa) => ({ certPem: (await signLeafUnchecked(test.ca, { domains: ['web.localhost'], keyType: 'rsa' })).certPem, keyPem: test.pem.keyPem }), file: 'root.pem', text: /not a Portico root/ },
     { name: 'a certificate that is not PEM', make: async (test: TestCa) => ({ certPem: 'hello', keyPem: test.pem.keyPem }), file: 'root.pem', text: /not a readable PEM certificate/ },
+    { name: 'a certificate the DER reader refuses', make: async (test: TestCa) => ({ certPem: await rootWithRepeatedExtension(test), keyPem: test.pem.keyPem }), file: 'root.pem', text: /is damaged \(malformed certificate: extension 2\.5\.29\.19 appears twice\)/ },
     { name: 'a truncated key', make: async (test: TestCa) => ({ certPem: test.pem.certPem, keyPem: test.pem.keyPem.slice(0, 400) }), file: 'root-key.pem', text: /not a readable private key/ },
     { name: 'the key of another root', make: async (test: TestCa) => ({ certPem: test.pem.certPem, keyPem: (await generateRoot({ suffixes: ['.test'], keyBits: 2048 })).keyPem }), file: 'root-key.pem', text: /does not belong to the CA certificate/ },
   ])('refuses $name with E_CA_CORRUPT naming the file', async ({ make, file, text }) => {

@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueLeaf, MAX_LEAF_LIFETIME_DAYS, signLeafUnchecked, type IssuedLeaf } from '../../../../main/engine/pki/issue';
 import { generateLeafKeyPair, KeyPool, type KeyPair, type LeafKeyType } from '../../../../main/engine/pki/keys';
 import { PorticoError } from '../../../../main/engine/errors';
+import { subjectName } from '../../../../main/engine/pki/der';
+import { childrenOf, parseDer } from '../../../../main/engine/pki/der-reader';
 import { DAY_MS, makeTempHome, makeTestCa, opensslText, opensslVerify, serialDerBytes, type TempHome, type TestCa } from './fixture';
 
 const SERVER_AUTH = '1.3.6.1.5.5.7.3.1';
@@ -58,6 +60,14 @@ describe('issueLeaf: the leaf profile (CA-3)', () => {
     expect(x509.subjectAltName).toBe('DNS:web.localhost, DNS:*.web.localhost, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1');
     expect(x509.subject).toBe('CN=web.localhost\nO=Portico');
     expect(x509.issuer).toBe(root.ca.x509.subject);
+  });
+
+  it('copies the root’s subject Name bytes as its issuer (RFC 5280 §4.1.2.4)', () => {
+    const der = new X509Certificate(leaf.certPem).raw;
+    expect(root.ca.subjectName).toEqual(subjectName(root.ca.x509.raw));
+    // TBSCertificate: [0] version, serial, signature, then the issuer Name.
+    const [, , , issuer] = childrenOf(childrenOf(parseDer(der), 'Certificate')[0]!, 'TBSCertificate');
+    expect(issuer?.der).toEqual(root.ca.subjectName);
   });
 
   it('is an ECDSA P-256 end-entity certificate for serverAuth, signed by the RSA root with SHA-256', () => {
