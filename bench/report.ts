@@ -5,7 +5,7 @@
  */
 import type { BrowserFigures } from './phases/browser';
 import type { CertificateFigures } from './phases/certificates';
-import type { LoadFigures, Trio } from './phases/load';
+import type { LoadFigures, PerTarget } from './phases/load';
 import type { MemoryFigures } from './phases/memory';
 import type { StartupFigures } from './phases/startup';
 import { median, ratio, round } from './lib/stats';
@@ -96,12 +96,15 @@ function cell(value: number | null | undefined, digits = 0): string {
   return value == null || !Number.isFinite(value) ? '-' : value.toFixed(digits);
 }
 
-function trioRow(name: string, trios: Trio[], pick: (r: NonNullable<Trio['direct']>) => number | null, digits: number): string[] {
-  const of = (who: keyof Trio) => medianOf(trios.map((t) => (t[who] ? pick(t[who]) : null)));
+/** direct, Portico, baseline, floor, then each of the last three over direct (left out with `ratios: false`). */
+function targetRow(name: string, loads: PerTarget[], pick: (r: NonNullable<PerTarget['direct']>) => number | null, digits: number, ratios = true): string[] {
+  const of = (who: keyof PerTarget) => medianOf(loads.map((t) => (t[who] ? pick(t[who]) : null)));
   const direct = of('direct');
   const portico = of('portico');
   const baseline = of('baseline');
-  return [name, cell(direct, digits), cell(portico, digits), cell(baseline, digits), cell(ratio(portico, direct), 2), cell(ratio(baseline, direct), 2)];
+  const floor = of('floor');
+  const over = (value: number | null) => (ratios ? cell(ratio(value, direct), 2) : '');
+  return [name, cell(direct, digits), cell(portico, digits), cell(baseline, digits), cell(floor, digits), over(portico), over(baseline), over(floor)];
 }
 
 function table(rows: string[][]): string {
@@ -114,20 +117,28 @@ export function renderReport(figures: BenchFigures, checks: Verdict[]): string {
   const lines: string[] = [];
   if (figures.loads.length > 0) {
     const loads = figures.loads;
-    const rows: string[][] = [['measure (median of repetitions)', 'direct', 'Portico', 'baseline', 'P/direct', 'B/direct']];
-    rows.push(trioRow('keep-alive 1 KiB, req/s', loads.map((l) => l.keepAliveSmall), (r) => r.rps, 0));
-    rows.push(trioRow('  p50 ms', loads.map((l) => l.keepAliveSmall), (r) => r.p50Ms, 2));
-    rows.push(trioRow('  p99 ms', loads.map((l) => l.keepAliveSmall), (r) => r.p99Ms, 2));
-    rows.push(trioRow('keep-alive 256 KiB, req/s', loads.map((l) => l.keepAliveLarge), (r) => r.rps, 0));
-    rows.push(trioRow('HTTP/2 1 KiB, req/s (direct: HTTP/1.1)', loads.map((l) => ({ ...l.http2Small, direct: l.keepAliveSmall.direct })), (r) => r.rps, 0));
-    rows.push(trioRow('new connections, /s (direct: TCP)', loads.map((l) => l.newConnections), (r) => r.rps, 0));
-    rows.push(trioRow('websocket round trips, /s', loads.map((l) => l.websocket), (r) => r.rps, 0));
-    rows.push(trioRow('one sequential client, p50 ms', loads.map((l) => l.sequential), (r) => r.p50Ms, 3));
-    rows.push(trioRow('one sequential client, p99 ms', loads.map((l) => l.sequential), (r) => r.p99Ms, 3));
+    const rows: string[][] = [['measure (median of repetitions)', 'direct', 'Portico', 'baseline', 'Node https (no proxy)', 'P/direct', 'B/direct', 'N/direct']];
+    // CPU per request of the process serving the client (direct: the upstream; the others: the
+    // TLS-terminating process), and of the load generator: what the throughput ratios come from.
+    const cpuRows = (of: PerTarget[]) => [
+      targetRow('  CPU µs/req, server (direct: upstream)', of, (r) => r.cpuUsPerRequest.proxy ?? r.cpuUsPerRequest.upstream, 0, false),
+      targetRow('  CPU µs/req, load generator', of, (r) => r.cpuUsPerRequest.generator, 0, false),
+    ];
+    rows.push(targetRow('keep-alive 1 KiB, req/s', loads.map((l) => l.keepAliveSmall), (r) => r.rps, 0));
+    rows.push(targetRow('  p50 ms', loads.map((l) => l.keepAliveSmall), (r) => r.p50Ms, 2));
+    rows.push(targetRow('  p99 ms', loads.map((l) => l.keepAliveSmall), (r) => r.p99Ms, 2));
+    rows.push(...cpuRows(loads.map((l) => l.keepAliveSmall)));
+    rows.push(targetRow('keep-alive 256 KiB, req/s', loads.map((l) => l.keepAliveLarge), (r) => r.rps, 0));
+    rows.push(targetRow('HTTP/2 1 KiB, req/s (direct: HTTP/1.1)', loads.map((l) => ({ ...l.http2Small, direct: l.keepAliveSmall.direct })), (r) => r.rps, 0));
+    rows.push(targetRow('new connections, /s (direct: TCP)', loads.map((l) => l.newConnections), (r) => r.rps, 0));
+    rows.push(...cpuRows(loads.map((l) => l.newConnections)));
+    rows.push(targetRow('websocket round trips, /s', loads.map((l) => l.websocket), (r) => r.rps, 0));
+    rows.push(targetRow('one sequential client, p50 ms', loads.map((l) => l.sequential), (r) => r.p50Ms, 3));
+    rows.push(targetRow('one sequential client, p99 ms', loads.map((l) => l.sequential), (r) => r.p99Ms, 3));
     const rss = (pick: (l: LoadFigures) => number | null) => cell(medianOf(loads.map((l) => { const v = pick(l); return v === null ? null : v / MB; })), 1);
-    rows.push(['RSS idle, MB', '', rss((l) => l.rss.idle), rss((l) => l.rss.baselineIdle), '', '']);
-    rows.push(['RSS peak, MB', '', rss((l) => l.rss.peak), rss((l) => l.rss.baselinePeak), '', '']);
-    rows.push(['RSS after the load, MB', '', rss((l) => l.rss.afterLoad), rss((l) => l.rss.baselineAfterLoad), '', '']);
+    rows.push(['RSS idle, MB', '', rss((l) => l.rss.idle), rss((l) => l.rss.baselineIdle), rss((l) => l.rss.floorIdle), '', '', '']);
+    rows.push(['RSS peak, MB', '', rss((l) => l.rss.peak), rss((l) => l.rss.baselinePeak), rss((l) => l.rss.floorPeak), '', '', '']);
+    rows.push(['RSS after the load, MB', '', rss((l) => l.rss.afterLoad), rss((l) => l.rss.baselineAfterLoad), rss((l) => l.rss.floorAfterLoad), '', '', '']);
     lines.push(table(rows), '');
   }
   if (figures.browser) {

@@ -1,7 +1,8 @@
 /**
- * `npm run bench`: Portico against talking to the dev server directly, and against a plain
- * http-proxy-3 proxy, on this machine, in one run. See bench/README.md for what each figure is
- * and how to read it. Loopback only; every phase is bounded in time.
+ * `npm run bench`: Portico against talking to the dev server directly, against a plain
+ * http-proxy-3 proxy, and against a bare `node:https` server (no proxy), on this machine, in one
+ * run. See bench/README.md for what each figure is and how to read it. Loopback only; every
+ * phase is bounded in time.
  *
  *   npm run bench -- [--seconds 10] [--connections 50] [--repeat 1] [--loads 5]
  *                    [--only load,browser,certificates,startup,memory] [--kinds ka,large,h2,new,ws,seq] [--node]
@@ -58,7 +59,7 @@ async function main(): Promise<void> {
   if (only.has('load') || only.has('browser') || only.has('startup')) {
     const servers = await startBenchServers(entry);
     try {
-      log(`upstream :${servers.upstreamPort}, Portico :${servers.portico.httpsPort} (listening ${servers.portico.startupMs.toFixed(0)} ms after spawn), baseline :${servers.baselinePort}`);
+      log(`upstream :${servers.upstreamPort}, Portico :${servers.portico.httpsPort} (listening ${servers.portico.startupMs.toFixed(0)} ms after spawn), baseline :${servers.baselinePort}, Node https (no proxy) :${servers.floorPort}`);
       if (only.has('load')) {
         for (let i = 0; i < repeat; i += 1) {
           log(`load phases${repeat > 1 ? `, repetition ${i + 1}/${repeat}` : ''} (${seconds} s each, ${connections} connections):`);

@@ -20,6 +20,12 @@ export interface LoadResult {
   p50Ms: number | null;
   p99Ms: number | null;
   meanMs: number | null;
+  /**
+   * User + system CPU time the load generator itself spent on the run, in ms: wrk's and h2load's
+   * from their rusage as their parent shell reaped them, the Node generator's from
+   * `process.cpuUsage()` around the load; null when it could not be read.
+   */
+  generatorCpuMs: number | null;
 }
 
 export type NodeLoadMode = 'h1' | 'h1-new' | 'h2' | 'ws' | 'seq';

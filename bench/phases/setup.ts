@@ -1,11 +1,13 @@
 /**
- * The servers every load phase talks to: the upstream, `portico serve` in front of it, and the
- * plain http-proxy-3 baseline with the same certificate. All on 127.0.0.1 (Portico also on ::1).
+ * The servers every load phase talks to: the upstream, `portico serve` in front of it, the plain
+ * http-proxy-3 baseline, and the floor (a bare `node:https` server answering itself), the last two
+ * with Portico's certificate. All on 127.0.0.1 (Portico also on ::1).
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { request } from 'node:https';
-import { startTs, type Child } from '../lib/procs';
+import { startChild, type Child } from '../lib/procs';
+import { buildBenchServers } from '../lib/server-bundle';
 import { startPortico, tempDir, writeConfig, type RunningPortico } from '../lib/portico';
 
 export const BENCH_HOST = 'bench.localhost';
@@ -16,13 +18,15 @@ export interface BenchServers {
   portico: RunningPortico;
   baseline: Child;
   baselinePort: number;
+  floor: Child;
+  floorPort: number;
   home: string;
   caFile: string;
   close(): Promise<void>;
 }
 
-async function startServer(args: string[]): Promise<{ child: Child; port: number }> {
-  const child = startTs('bench/servers/main.ts', args);
+async function startServer(entry: string, args: string[]): Promise<{ child: Child; port: number }> {
+  const child = startChild(process.execPath, [entry, ...args]);
   const line = await child.waitFor(/^\{"port":(\d+)\}$/m, 30_000);
   return { child, port: Number(line[1]) };
 }
@@ -44,7 +48,8 @@ export async function startBenchServers(entry: string): Promise<BenchServers> {
   const home = await tempDir('portico-bench-home-');
   const closers: Array<() => Promise<unknown>> = [home.cleanup];
   try {
-    const upstream = await startServer(['upstream']);
+    const servers = await buildBenchServers();
+    const upstream = await startServer(servers, ['upstream']);
     closers.unshift(() => upstream.child.stop());
     await writeConfig(home.dir, [{ name: 'bench', domains: [BENCH_HOST], upstream: `http://localhost:${upstream.port}` }]);
     const portico = await startPortico(entry, home.dir);
@@ -54,14 +59,18 @@ export async function startBenchServers(entry: string): Promise<BenchServers> {
     const status = await httpsGet(portico.httpsPort, '/small', ca);
     if (status !== 200) throw new Error(`Portico answered ${status} for the bench project`);
     const certDir = join(home.dir, 'certs', 'bench');
-    const baseline = await startServer(['baseline', String(upstream.port), join(certDir, 'cert.pem'), join(certDir, 'key.pem')]);
+    const baseline = await startServer(servers, ['baseline', String(upstream.port), join(certDir, 'cert.pem'), join(certDir, 'key.pem')]);
     closers.unshift(() => baseline.child.stop());
+    const floor = await startServer(servers, ['floor', join(certDir, 'cert.pem'), join(certDir, 'key.pem')]);
+    closers.unshift(() => floor.child.stop());
     return {
       upstream: upstream.child,
       upstreamPort: upstream.port,
       portico,
       baseline: baseline.child,
       baselinePort: baseline.port,
+      floor: floor.child,
+      floorPort: floor.port,
       home: home.dir,
       caFile,
       async close() {

@@ -8,8 +8,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { moduleGraphFiles } from './module-graph';
+import { SMALL_HEADERS, smallBody } from './small-response';
 
-export const SMALL_BYTES = 1024;
 export const LARGE_BYTES = 256 * 1024;
 
 export interface Upstream {
@@ -19,13 +19,13 @@ export interface Upstream {
 }
 
 export async function startUpstream(host = '127.0.0.1'): Promise<Upstream> {
-  const small = Buffer.alloc(SMALL_BYTES, 'a');
+  const small = smallBody();
   const large = Buffer.alloc(LARGE_BYTES, 'b');
   const graph = moduleGraphFiles('/graph/');
   const server = createServer((req, res) => {
     const url = req.url ?? '/';
     if (url === '/small') {
-      res.writeHead(200, { 'content-type': 'text/plain', 'content-length': SMALL_BYTES });
+      res.writeHead(200, SMALL_HEADERS);
       res.end(small);
       return;
     }
