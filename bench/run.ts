@@ -63,7 +63,7 @@ async function main(): Promise<void> {
       if (only.has('load')) {
         for (let i = 0; i < repeat; i += 1) {
           log(`load phases${repeat > 1 ? `, repetition ${i + 1}/${repeat}` : ''} (${seconds} s each, ${connections} connections):`);
-          figures.loads.push(await runLoads(servers, tools, { seconds, connections, log, ...(values.kinds !== undefined && { kinds: new Set(values.kinds.split(',')) }) }));
+          figures.loads.push(await runLoads(servers, tools, { seconds, connections, log, repetition: i, ...(values.kinds !== undefined && { kinds: new Set(values.kinds.split(',')) }) }));
         }
       }
       if (only.has('browser')) {

@@ -37,7 +37,15 @@ export interface PerTarget {
 }
 
 type Target = keyof PerTarget;
-const TARGETS: readonly Target[] = ['direct', 'floor', 'portico', 'baseline'];
+/**
+ * The order within each load. Portico and the baseline swap places every other repetition: the
+ * one measured right after direct meets an upstream still collecting direct's garbage, and
+ * with one fixed order that handicap always fell on the same side.
+ */
+const ORDERS: readonly (readonly Target[])[] = [
+  ['direct', 'floor', 'portico', 'baseline'],
+  ['direct', 'floor', 'baseline', 'portico'],
+];
 
 export interface LoadFigures {
   keepAliveSmall: PerTarget;
@@ -66,6 +74,8 @@ export interface LoadOptions {
   connections: number;
   /** Which loads to run (all when omitted): ka, large, h2, new, ws, seq. */
   kinds?: ReadonlySet<string>;
+  /** 0-based repetition: odd ones measure the baseline before Portico (see ORDERS). */
+  repetition?: number;
   log(line: string): void;
 }
 
@@ -107,7 +117,7 @@ export async function runLoads(servers: BenchServers, tools: Tools, options: Loa
     const out: PerTarget = { direct: null, portico: null, baseline: null, floor: null };
     if (options.kinds && !options.kinds.has(kind)) return out;
     const all = targets(path);
-    for (const who of TARGETS) {
+    for (const who of ORDERS[(options.repetition ?? 0) % ORDERS.length] as readonly Target[]) {
       if (who === 'floor' && !withFloor.has(kind)) continue;
       const proxyBefore = proxyPid[who] === null ? null : await cpuMs(proxyPid[who]);
       const upstreamBefore = await cpuMs(servers.upstream.pid);
@@ -142,7 +152,7 @@ export async function runLoads(servers: BenchServers, tools: Tools, options: Loa
   // JIT warm-up: a process's first seconds run unoptimized code; none of that is measured.
   log('  warming up (not measured)');
   const warm = targets('/small');
-  for (const who of TARGETS) {
+  for (const who of ORDERS[0] as readonly Target[]) {
     await http1(tools, warm[who], { connections, threads: 2, seconds: 3 }).catch(() => null);
     if (who === 'floor') continue;
     await websocket({ ...warm[who], url: warm[who].url.replace('/small', '/ws') }, { clients: 10, seconds: 1 }).catch(() => null);
