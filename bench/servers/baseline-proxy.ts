@@ -3,15 +3,11 @@
  * defaults (no keep-alive agent, no header passes, HTTP/1.1 only), as a hand-written dev proxy
  * would be. Portico's websocket round trips must be no lower than this one's in the same run.
  */
-import type { AddressInfo } from 'node:net';
-import { createServer, type Server } from 'node:https';
+import { createServer } from 'node:https';
 import { createProxyServer } from 'http-proxy-3';
+import { listenOnLoopback, type ListeningServer } from './listening';
 
-export interface BaselineProxy {
-  server: Server;
-  port: number;
-  close(): Promise<void>;
-}
+export type BaselineProxy = ListeningServer;
 
 export async function startBaselineProxy(options: { upstreamPort: number; cert: string; key: string; host?: string }): Promise<BaselineProxy> {
   const target = `http://127.0.0.1:${options.upstreamPort}`;
@@ -27,14 +23,5 @@ export async function startBaselineProxy(options: { upstreamPort: number; cert: 
   });
   const server = createServer({ cert: options.cert, key: options.key }, (req, res) => proxy.web(req, res));
   server.on('upgrade', (req, socket, head) => proxy.ws(req, socket, head));
-  await new Promise<void>((resolve) => server.listen({ host: options.host ?? '127.0.0.1', port: 0 }, resolve));
-  return {
-    server,
-    port: (server.address() as AddressInfo).port,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return listenOnLoopback(server, options.host);
 }

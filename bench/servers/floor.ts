@@ -4,15 +4,11 @@
  * with the upstream's 1 KiB body and headers; keep-alive as Node's default (5 s). Portico's figures
  * for keep-alive and new TLS connections are read against this one: no Node proxy can beat it.
  */
-import type { AddressInfo } from 'node:net';
-import { createServer, type Server } from 'node:https';
+import { createServer } from 'node:https';
 import { SMALL_HEADERS, smallBody } from './small-response';
+import { listenOnLoopback, type ListeningServer } from './listening';
 
-export interface FloorServer {
-  server: Server;
-  port: number;
-  close(): Promise<void>;
-}
+export type FloorServer = ListeningServer;
 
 export async function startFloor(options: { cert: string; key: string; host?: string }): Promise<FloorServer> {
   const small = smallBody();
@@ -25,14 +21,5 @@ export async function startFloor(options: { cert: string; key: string; host?: st
     res.writeHead(404, { 'content-type': 'text/plain', 'content-length': 9 });
     res.end('not found');
   });
-  await new Promise<void>((resolve) => server.listen({ host: options.host ?? '127.0.0.1', port: 0 }, resolve));
-  return {
-    server,
-    port: (server.address() as AddressInfo).port,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return listenOnLoopback(server, options.host);
 }
