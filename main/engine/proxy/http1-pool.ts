@@ -106,6 +106,9 @@ export function createHttp1Pool(options: Http1PoolOptions): Http1Pool {
     const connection: Connection = { socket, parser, exchange: null, served: false, partialHeaders: [], dead: false };
 
     parser[options.parser.kOnMessageBegin] = () => {
+      // Trailers of the previous response reach kOnHeaders too (Node flushes them at its end):
+      // never let them open the next response's head.
+      connection.partialHeaders = [];
       const exchange = connection.exchange;
       // A response nobody asked for (a second answer to one request): the socket's stream is no
       // longer ours to interpret.

@@ -109,4 +109,40 @@ describe('http1 pool: response bodies', () => {
     expect(outcome.rawHeaders).toEqual(expected);
     expect(bodyOf(outcome)).toBe('body');
   });
+
+  it("keeps a chunked response's trailers out of the next response's head, even one split across reads", async () => {
+    const executed = new EventEmitter();
+    class SignallingParser extends (parser as unknown as new () => NodeResponseParser) {
+      override execute(data: Buffer): number | Error {
+        const result = super.execute(data);
+        executed.emit('read');
+        return result;
+      }
+    }
+    // More header lines than llhttp hands over at once (32), so the second head reaches the pool
+    // in parts (kOnHeaders), as the trailers of the first did.
+    const many = Array.from({ length: 40 }, (_, i) => `x-h${i}: ${i}\r\n`).join('');
+    const withTrailers = 'HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\ntrailer: x-checksum\r\n\r\n2\r\nok\r\n0\r\nx-checksum: abc\r\n\r\n';
+    const second = [`HTTP/1.1 200 OK\r\n${many}`, 'content-length: 4\r\n\r\nnext'];
+    let pending: string[] = [];
+    const upstream = await rawUpstream((connection) => {
+      if (connection.requests.length === 1) {
+        connection.socket.write(withTrailers);
+      } else {
+        pending = second.slice(1);
+        connection.socket.write(second[0] as string);
+      }
+    });
+    executed.on('read', () => {
+      const next = pending.shift();
+      if (next) upstream.connections[0]?.socket.write(next);
+    });
+    const target = pool(upstream.port, { parser: SignallingParser as unknown as NodeResponseParserClass });
+    expect(bodyOf(await send(target, 'GET', '/first').done)).toBe('ok');
+    const outcome = await send(target, 'GET', '/second').done;
+    expect(upstream.connections).toHaveLength(1);
+    expect(outcome.rawHeaders).not.toContain('x-checksum');
+    expect(outcome.rawHeaders?.slice(0, 2)).toEqual(['x-h0', '0']);
+    expect(bodyOf(outcome)).toBe('next');
+  });
 });
