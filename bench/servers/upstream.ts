@@ -5,18 +5,14 @@
  * (`Cache-Control: no-cache`, an ETag), so the browser behaves as it would on a dev server.
  */
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
+import { listenOnLoopback, type ListeningServer } from './listening';
 import { moduleGraphFiles } from './module-graph';
 import { SMALL_HEADERS, smallBody } from './small-response';
 
 export const LARGE_BYTES = 256 * 1024;
 
-export interface Upstream {
-  server: Server;
-  port: number;
-  close(): Promise<void>;
-}
+export type Upstream = ListeningServer<Server>;
 
 export async function startUpstream(host = '127.0.0.1'): Promise<Upstream> {
   const small = smallBody();
@@ -46,16 +42,8 @@ export async function startUpstream(host = '127.0.0.1'): Promise<Upstream> {
   // Node's default keep-alive timeout (5 s) stays, as a dev server's does (Vite does not change it).
   const wss = new WebSocketServer({ server, path: '/ws' });
   wss.on('connection', (socket) => socket.on('message', (data, binary) => socket.send(data, { binary })));
-  await new Promise<void>((resolve) => server.listen({ host, port: 0 }, resolve));
-  return {
-    server,
-    port: (server.address() as AddressInfo).port,
-    close: () =>
-      new Promise((resolve) => {
-        for (const client of wss.clients) client.terminate();
-        wss.close();
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return listenOnLoopback(server, host, () => {
+    for (const client of wss.clients) client.terminate();
+    wss.close();
+  });
 }
